@@ -1,0 +1,6 @@
+package io.consolecms.host;
+
+public final class Main {
+    public static void main(String[] args) {
+    }
+}
