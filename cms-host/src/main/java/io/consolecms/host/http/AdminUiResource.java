@@ -20,6 +20,6 @@ public final class AdminUiResource {
     @GET
     @Path("{path: .+}")
     public Response file(@PathParam("path") String path) {
-        return files.serve(path).orElseThrow(() -> new NotFoundException("no such file: " + path));
+        return files.serve(path).orElseThrow(() -> new NotFoundException("not found"));
     }
 }
