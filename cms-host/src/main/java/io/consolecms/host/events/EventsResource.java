@@ -10,6 +10,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 
 /**
  * {@code POST /api/events}: Console core publishes an event (core token). 202 once every listener stored it; 400,
@@ -19,6 +20,7 @@ import java.io.InputStream;
 public final class EventsResource {
 
     private static final int MAX = EventPublisher.MAX_EVENT_BYTES;
+    private static final long MAX_DISCARDED = 8L * MAX;
 
     private final HostEventPublisher publisher;
 
@@ -31,7 +33,13 @@ public final class EventsResource {
         if (!isJson(headers.getMediaType())) {
             return error(Response.Status.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
         }
-        if (declaredLength(headers) > MAX) {
+        long declared = declaredLength(headers);
+        if (declared > MAX) {
+            // Discarded, not kept, so that the client (which sends the whole body before it reads) sees the 413
+            // instead of a reset connection; a body past the bound is cut off.
+            if (declared <= MAX_DISCARDED) {
+                body.transferTo(OutputStream.nullOutputStream());
+            }
             return tooLarge();
         }
         // Reads at most one byte more than allowed, so that a chunked body cannot grow past the limit.
