@@ -1,0 +1,81 @@
+package io.consolecms.host.database;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.consolecms.plugin.PluginSettings.InvalidSettingException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+
+/** The host's connection pool over the configured JDBC database; shared with the plugins. */
+public final class Database implements AutoCloseable {
+
+    private static final int VALIDATION_SECONDS = 2;
+
+    private final HikariDataSource pool;
+
+    private Database(HikariDataSource pool) {
+        this.pool = pool;
+    }
+
+    /**
+     * Opens the pool and checks that the database answers.
+     *
+     * @throws InvalidSettingException naming {@code CMS_DB_URL} when it cannot connect
+     */
+    public static Database open(String url, String user, String password) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("cms-db");
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(16);
+        config.setConnectionTimeout(5_000);
+        config.setValidationTimeout(VALIDATION_SECONDS * 1_000L);
+        try {
+            return new Database(new HikariDataSource(config));
+        } catch (RuntimeException e) {
+            throw new InvalidSettingException("CMS_DB_URL", "cannot connect to " + redacted(url) + ": "
+                    + rootMessage(e));
+        }
+    }
+
+    /** The pooled data source. */
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    /** Whether the database answers now. */
+    public boolean answers() {
+        try (Connection connection = pool.getConnection()) {
+            return connection.isValid(VALIDATION_SECONDS);
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The URL without its parameters, which may hold credentials: for logs. */
+    public static String redacted(String url) {
+        int cut = url.length();
+        for (char c : new char[] {'?', ';'}) {
+            int at = url.indexOf(c);
+            if (at >= 0 && at < cut) {
+                cut = at;
+            }
+        }
+        return url.substring(0, cut);
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : root.getClass().getName();
+    }
+}

@@ -1,0 +1,28 @@
+package io.consolecms.host.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class TokensTest {
+
+    private final Tokens tokens = new Tokens("admin-secret-value-1234", "from CMS_ADMIN_TOKEN",
+            "core-secret-value-56789", "/data/core-token");
+
+    @Test
+    void tellsTheRoleOfEachToken() {
+        assertThat(tokens.roleOf("admin-secret-value-1234")).contains(Role.ADMIN);
+        assertThat(tokens.roleOf("core-secret-value-56789")).contains(Role.CORE);
+    }
+
+    @Test
+    void knowsNoOtherToken() {
+        assertThat(tokens.roleOf("admin-secret-value-123")).isEmpty();
+        assertThat(tokens.roleOf("")).isEmpty();
+    }
+
+    @Test
+    void neverShowsAToken() {
+        assertThat(tokens.toString()).doesNotContain("secret").contains("from CMS_ADMIN_TOKEN", "/data/core-token");
+    }
+}
