@@ -24,6 +24,7 @@ final class JsonMessages {
     static final int MAX_BODY_BYTES = 1024 * 1024;
 
     private static final int MAX_MESSAGE_LENGTH = 200;
+    private static final long DRAIN_BYTES = 16L * 1024 * 1024;
 
     private final ObjectMapper mapper = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -51,6 +52,8 @@ final class JsonMessages {
         }
         byte[] bytes = stream == null ? new byte[0] : stream.readNBytes(MAX_BODY_BYTES + 1);
         if (bytes.length > MAX_BODY_BYTES) {
+            // read on a little, so that a client still sending its body reads the answer instead of a reset
+            drain(stream);
             return new Body(null, errors(Response.Status.REQUEST_ENTITY_TOO_LARGE,
                     List.of(FieldError.ofRequest("the body must be at most " + MAX_BODY_BYTES + " bytes"))));
         }
@@ -85,6 +88,15 @@ final class JsonMessages {
         ObjectNode body = mapper.createObjectNode();
         body.set("errors", mapper.valueToTree(errors));
         return json(status, body);
+    }
+
+    private static void drain(InputStream stream) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long drained = 0;
+        int read;
+        while (drained < DRAIN_BYTES && (read = stream.read(buffer)) >= 0) {
+            drained += read;
+        }
     }
 
     private static boolean isJson(MediaType type) {

@@ -75,8 +75,11 @@ public final class WebhookStore {
             // CRUD Service (MongoDB) sorts a missing value before any other
             order.add(key.column() + (key.descending() ? " DESC NULLS LAST" : " ASC NULLS FIRST"));
         }
-        order.add("id" + (query.sort().stream().anyMatch(key -> key.column().equals("id") && key.descending())
-                ? " DESC" : " ASC"));
+        if (query.sort().isEmpty()) {
+            order.add("created_at ASC");
+        }
+        // ids are unique: a total order, so that pages neither repeat nor skip documents
+        order.add("id ASC");
         sql.append(order).append(" LIMIT ? OFFSET ?");
         try (Connection connection = dataSource.getConnection();
              PreparedStatement select = connection.prepareStatement(sql.toString())) {
