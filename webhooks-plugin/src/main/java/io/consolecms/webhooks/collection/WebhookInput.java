@@ -1,0 +1,57 @@
+package io.consolecms.webhooks.collection;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+/**
+ * The writable fields of a webhook, as a client sends them, with the rules of the contract as constraints. A
+ * {@code null} is an absent field.
+ *
+ * @param tenantId the company the webhook is restricted to
+ * @param projectId the project the webhook is restricted to
+ * @param eventName the event of the catalog it subscribes to
+ * @param target the URL events are POSTed to
+ * @param base64CA base64 of extra certificates trusted for an https target
+ * @param secret the signing secret
+ * @param proxy the HTTP proxy deliveries go through
+ */
+@WebhookConstraints.CertificatesNeedHttps
+public record WebhookInput(
+        @Pattern(regexp = IDENTIFIER, message = IDENTIFIER_MESSAGE) String tenantId,
+        @Pattern(regexp = IDENTIFIER, message = IDENTIFIER_MESSAGE) String projectId,
+        @NotNull(message = REQUIRED) @WebhookConstraints.KnownEvent String eventName,
+        @NotNull(message = REQUIRED) @WebhookConstraints.TargetUrl String target,
+        @WebhookConstraints.Certificates String base64CA,
+        @Size(min = 1, max = 256, message = "must be 1 to 256 characters")
+        @Pattern(regexp = "[^\\x00]*", message = "must not contain the NUL character") String secret,
+        @Valid ProxySettings proxy) {
+
+    /** Company and project identifiers. */
+    public static final String IDENTIFIER = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$";
+    static final String IDENTIFIER_MESSAGE =
+            "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or a digit";
+    static final String REQUIRED = "is required";
+
+    /**
+     * The HTTP proxy of a webhook.
+     *
+     * @param url the proxy's URL; its user-info, if any, is sent as Basic authentication to the proxy
+     */
+    public record ProxySettings(@NotNull(message = REQUIRED) @WebhookConstraints.ProxyUrl String url) {
+
+        /** Keeps the proxy's credentials out of logs. */
+        @Override
+        public String toString() {
+            return "ProxySettings[url=" + UrlRules.maskPassword(url) + "]";
+        }
+    }
+
+    /** Keeps the secret and the proxy's credentials out of logs. */
+    @Override
+    public String toString() {
+        return "WebhookInput[tenantId=" + tenantId + ", projectId=" + projectId + ", eventName=" + eventName
+                + ", hasSecret=" + (secret != null) + "]";
+    }
+}

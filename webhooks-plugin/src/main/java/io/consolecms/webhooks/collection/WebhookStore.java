@@ -1,0 +1,232 @@
+package io.consolecms.webhooks.collection;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.StringJoiner;
+import javax.sql.DataSource;
+
+/**
+ * The {@code webhooks} table, with plain JDBC in SQL that H2 and PostgreSQL both understand. Thread-safe: each call
+ * borrows a connection of the pool and gives it back.
+ */
+public final class WebhookStore {
+
+    private static final String COLUMNS = "id, tenant_id, project_id, event_name, target, base64_ca, secret, proxy_url, "
+            + "state, created_at, updated_at, creator_id, updater_id, last_delivery_status, last_delivery_at, "
+            + "last_delivery_event, last_delivery_code";
+
+    private final DataSource dataSource;
+
+    /** A store on the plugin's database, whose schema {@code Migrations} made. */
+    public WebhookStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Stores a new webhook. */
+    public void insert(Webhook webhook) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement insert = connection.prepareStatement("INSERT INTO webhooks (" + COLUMNS
+                     + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            insert.setString(1, webhook.id());
+            setWritable(insert, 2, webhook);
+            insert.setString(9, webhook.state().name());
+            insert.setLong(10, webhook.createdAt());
+            insert.setLong(11, webhook.updatedAt());
+            insert.setString(12, webhook.creatorId());
+            insert.setString(13, webhook.updaterId());
+            LastDelivery last = webhook.lastDelivery();
+            insert.setString(14, last == null ? null : last.status());
+            setNullableLong(insert, 15, last == null ? null : last.at());
+            insert.setString(16, last == null ? null : last.eventName());
+            setNullableInt(insert, 17, last == null ? null : last.statusCode());
+            insert.executeUpdate();
+        }
+    }
+
+    /** The webhook {@code id} if it is in one of {@code states}. */
+    public Optional<Webhook> find(String id, Set<WebhookState> states) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM webhooks WHERE id = ? "
+                     + "AND state IN (" + placeholders(states.size()) + ")")) {
+            select.setString(1, id);
+            int index = 2;
+            for (WebhookState state : states) {
+                select.setString(index++, state.name());
+            }
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? Optional.of(read(rows)) : Optional.empty();
+            }
+        }
+    }
+
+    /** The webhooks of a listing, in its order and page. */
+    List<Webhook> list(WebhookQuery query) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM webhooks");
+        List<String> parameters = where(query, sql);
+        StringJoiner order = new StringJoiner(", ", " ORDER BY ", "");
+        for (WebhookQuery.SortKey key : query.sort()) {
+            // CRUD Service (MongoDB) sorts a missing value before any other
+            order.add(key.column() + (key.descending() ? " DESC NULLS LAST" : " ASC NULLS FIRST"));
+        }
+        if (query.sort().isEmpty()) {
+            order.add("created_at ASC");
+        }
+        // ids are unique: a total order, so that pages neither repeat nor skip documents
+        order.add("id ASC");
+        sql.append(order).append(" LIMIT ? OFFSET ?");
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(sql.toString())) {
+            int index = bind(select, parameters);
+            select.setInt(index++, query.limit());
+            select.setLong(index, query.skip());
+            List<Webhook> webhooks = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    webhooks.add(read(rows));
+                }
+            }
+            return webhooks;
+        }
+    }
+
+    /** How many webhooks match a listing's filters and states, whatever its page. */
+    long count(WebhookQuery query) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT COUNT(*) FROM webhooks");
+        List<String> parameters = where(query, sql);
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(sql.toString())) {
+            bind(select, parameters);
+            try (ResultSet rows = select.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * Writes the writable fields of {@code webhook} and its {@code updatedAt}/{@code updaterId}, unless it was deleted
+     * meanwhile.
+     *
+     * @return whether the webhook was still there
+     */
+    public boolean update(Webhook webhook) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement update = connection.prepareStatement("UPDATE webhooks SET tenant_id = ?, project_id = ?, "
+                     + "event_name = ?, target = ?, base64_ca = ?, secret = ?, proxy_url = ?, updated_at = ?, "
+                     + "updater_id = ? WHERE id = ?")) {
+            setWritable(update, 1, webhook);
+            update.setLong(8, webhook.updatedAt());
+            update.setString(9, webhook.updaterId());
+            update.setString(10, webhook.id());
+            return update.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * Moves a webhook from one state to another, only if it is still in {@code from}, so that concurrent moves cannot
+     * make a transition CRUD Service forbids.
+     *
+     * @return whether it moved
+     */
+    public boolean moveState(String id, WebhookState from, WebhookState to, long at, String by) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement update = connection.prepareStatement(
+                     "UPDATE webhooks SET state = ?, updated_at = ?, updater_id = ? WHERE id = ? AND state = ?")) {
+            update.setString(1, to.name());
+            update.setLong(2, at);
+            update.setString(3, by);
+            update.setString(4, id);
+            update.setString(5, from.name());
+            return update.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * Removes a webhook for good if it is in one of {@code states}.
+     *
+     * @return whether it was there
+     */
+    public boolean delete(String id, Set<WebhookState> states) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement delete = connection.prepareStatement("DELETE FROM webhooks WHERE id = ? AND state IN ("
+                     + placeholders(states.size()) + ")")) {
+            delete.setString(1, id);
+            int index = 2;
+            for (WebhookState state : states) {
+                delete.setString(index++, state.name());
+            }
+            return delete.executeUpdate() == 1;
+        }
+    }
+
+    private static List<String> where(WebhookQuery query, StringBuilder sql) {
+        List<String> parameters = new ArrayList<>();
+        sql.append(" WHERE state IN (").append(placeholders(query.states().size())).append(')');
+        query.states().forEach(state -> parameters.add(state.name()));
+        query.filters().forEach((field, value) -> {
+            // column names come from a fixed map, never from the request
+            sql.append(" AND ").append(WebhookQuery.FILTER_COLUMNS.get(field)).append(" = ?");
+            parameters.add(value);
+        });
+        return parameters;
+    }
+
+    private static int bind(PreparedStatement statement, List<String> parameters) throws SQLException {
+        int index = 1;
+        for (String parameter : parameters) {
+            statement.setString(index++, parameter);
+        }
+        return index;
+    }
+
+    private static void setWritable(PreparedStatement statement, int first, Webhook webhook) throws SQLException {
+        statement.setString(first, webhook.tenantId());
+        statement.setString(first + 1, webhook.projectId());
+        statement.setString(first + 2, webhook.eventName());
+        statement.setString(first + 3, webhook.target());
+        statement.setString(first + 4, webhook.base64CA());
+        statement.setString(first + 5, webhook.secret());
+        statement.setString(first + 6, webhook.proxyUrl());
+    }
+
+    private static Webhook read(ResultSet row) throws SQLException {
+        String lastStatus = row.getString("last_delivery_status");
+        long lastAt = row.getLong("last_delivery_at");
+        int code = row.getInt("last_delivery_code");
+        Integer lastCode = row.wasNull() ? null : code;
+        LastDelivery last = lastStatus == null ? null
+                : new LastDelivery(lastStatus, lastAt, row.getString("last_delivery_event"), lastCode);
+        return new Webhook(row.getString("id"), row.getString("tenant_id"), row.getString("project_id"),
+                row.getString("event_name"), row.getString("target"), row.getString("base64_ca"),
+                row.getString("secret"), row.getString("proxy_url"), WebhookState.valueOf(row.getString("state")),
+                row.getLong("created_at"), row.getLong("updated_at"), row.getString("creator_id"),
+                row.getString("updater_id"), last);
+    }
+
+    private static String placeholders(int count) {
+        return String.join(", ", java.util.Collections.nCopies(count, "?"));
+    }
+
+    private static void setNullableLong(PreparedStatement statement, int index, Long value) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, Types.BIGINT);
+        } else {
+            statement.setLong(index, value);
+        }
+    }
+
+    private static void setNullableInt(PreparedStatement statement, int index, Integer value) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, Types.INTEGER);
+        } else {
+            statement.setInt(index, value);
+        }
+    }
+}

@@ -1,0 +1,2 @@
+// The webhooks admin UI module; its panels are added by the UI work.
+export {};
