@@ -1,0 +1,327 @@
+package io.consolecms.webhooks.delivery;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.HttpHeaders;
+import org.apache.hc.core5.http.HttpRequest;
+import org.apache.hc.core5.http.io.SocketConfig;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
+
+/**
+ * Makes delivery attempts with one pooled Apache HttpClient (classic): connections are reused per route (target,
+ * proxy) and per trust and proxy credentials; no redirects, no automatic retries, no cookies. Each attempt has a
+ * whole-request timeout, enforced by cancelling the request when it runs out (a read timeout alone would let a
+ * receiver trickle bytes forever). Every address connected to passes the {@link TargetPolicy} first.
+ */
+public final class HttpDeliverySender implements DeliverySender {
+
+    /** Connections kept per route; the dispatcher's {@link TargetLimiter} cap should not exceed it. */
+    public static final int MAX_CONNECTIONS_PER_ROUTE = 20;
+    static final int MAX_CONNECTIONS = 200;
+    static final String WEBHOOK_ID = "webhook-id";
+    static final String WEBHOOK_TIMESTAMP = "webhook-timestamp";
+    private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    private static final ContentType JSON = ContentType.create("application/json");
+
+    private final Duration timeout;
+    private final TargetPolicy policy;
+    private final Clock clock;
+    private final WebhookTls tls = new WebhookTls();
+    private final CloseableHttpClient client;
+    private final ScheduledThreadPoolExecutor timer;
+
+    /**
+     * @param timeout the whole-request timeout of one attempt ({@code CMS_WEBHOOKS_TIMEOUT})
+     * @param policy the addresses attempts may connect to
+     */
+    public HttpDeliverySender(Duration timeout, TargetPolicy policy) {
+        this(timeout, policy, Clock.systemUTC(), userAgent());
+    }
+
+    /** @param clock gives {@code webhook-timestamp} */
+    HttpDeliverySender(Duration timeout, TargetPolicy policy, Clock clock, String userAgent) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("the delivery timeout must be positive: " + timeout);
+        }
+        this.timeout = timeout;
+        this.policy = policy;
+        this.clock = clock;
+        Timeout whole = Timeout.of(timeout);
+        Timeout connect = Timeout.of(timeout.compareTo(MAX_CONNECT_TIMEOUT) < 0 ? timeout : MAX_CONNECT_TIMEOUT);
+        this.client = HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setDnsResolver(new PolicyDnsResolver(policy))
+                        .setTlsSocketStrategy(tls)
+                        .setMaxConnPerRoute(MAX_CONNECTIONS_PER_ROUTE)
+                        .setMaxConnTotal(MAX_CONNECTIONS)
+                        .setDefaultSocketConfig(SocketConfig.custom().setSoTimeout(whole).build())
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(connect)
+                                .setSocketTimeout(whole)
+                                .setValidateAfterInactivity(TimeValue.ofSeconds(2))
+                                // a bounded life makes DNS changes and certificate rotations show up
+                                .setTimeToLive(TimeValue.ofMinutes(5))
+                                .build())
+                        .build())
+                .setRoutePlanner(new ContextProxyRoutePlanner())
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setConnectionRequestTimeout(whole)
+                        .setResponseTimeout(whole)
+                        .setRedirectsEnabled(false)
+                        .build())
+                .setUserAgent(userAgent)
+                .disableRedirectHandling()
+                .disableAutomaticRetries()
+                .disableCookieManagement()
+                .disableContentCompression()
+                .evictExpiredConnections()
+                .evictIdleConnections(TimeValue.ofMinutes(1))
+                .build();
+        this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "webhook-delivery-timeouts");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.timer.setRemoveOnCancelPolicy(true);
+    }
+
+    /** {@code ConsoleCMSWebhooks/<version>}, the version from the plugin jar's manifest, {@code dev} outside a jar. */
+    static String userAgent() {
+        String version = HttpDeliverySender.class.getPackage().getImplementationVersion();
+        return "ConsoleCMSWebhooks/" + (version == null ? "dev" : version);
+    }
+
+    @Override
+    public AttemptResult send(DeliveryRequest request) {
+        long started = System.nanoTime();
+        try {
+            return attempt(request, started);
+        } catch (RuntimeException unexpected) {
+            return AttemptResult.noAnswer("unexpected error: " + unexpected, millisSince(started));
+        }
+    }
+
+    private AttemptResult attempt(DeliveryRequest request, long started) {
+        URI target = request.target();
+        String scheme = target.getScheme() == null ? "" : target.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || target.getHost() == null) {
+            return AttemptResult.noAnswer("target must be an absolute http or https URL", millisSince(started));
+        }
+        TlsSocketStrategy trust;
+        WebhookProxy proxy;
+        try {
+            trust = tls.forCa(request.base64Ca());
+            proxy = request.proxyUrl() == null || request.proxyUrl().isBlank()
+                    ? null : WebhookProxy.parse(request.proxyUrl());
+        } catch (IllegalArgumentException invalid) {
+            return AttemptResult.noAnswer(invalid.getMessage(), millisSince(started));
+        }
+        if (proxy != null) {
+            String denial = checkThroughProxy(proxy, target);
+            if (denial != null) {
+                return AttemptResult.noAnswer(denial, millisSince(started));
+            }
+        }
+
+        HttpPost post = new HttpPost(target);
+        post.setEntity(new ByteArrayEntity(request.body(), JSON));
+        if (request.secret() != null) {
+            post.setHeader(MiaSignature.HEADER, MiaSignature.sign(request.body(), request.secret()));
+        }
+        post.setHeader(WEBHOOK_ID, request.deliveryId());
+        post.setHeader(WEBHOOK_TIMESTAMP, Long.toString(clock.instant().getEpochSecond()));
+
+        HttpClientContext context = HttpClientContext.create();
+        context.setAttribute(WebhookTls.CONTEXT_ATTRIBUTE, trust);
+        String caKey = request.base64Ca() == null || request.base64Ca().isBlank()
+                ? "" : TrustMaterial.key(request.base64Ca());
+        // connections are pooled per route and per this token: never reused under another trust or proxy login
+        context.setUserToken(new PoolKey(caKey, proxy == null ? "" : proxy.key()));
+        if (proxy != null) {
+            context.setAttribute(ContextProxyRoutePlanner.CONTEXT_ATTRIBUTE, proxy.host());
+            if (proxy.credentials() != null) {
+                context.setCredentialsProvider(proxy.credentials());
+            }
+        }
+
+        AtomicBoolean timedOut = new AtomicBoolean();
+        ScheduledFuture<?> deadline;
+        try {
+            deadline = timer.schedule(() -> {
+                timedOut.set(true);
+                post.cancel();
+            }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closed) {
+            return AttemptResult.noAnswer("the delivery sender is closed", millisSince(started));
+        }
+        try (ClassicHttpResponse response = client.executeOpen(null, post, context)) {
+            return answer(response, context, proxy, timedOut, started);
+        } catch (IOException failure) {
+            String endpoint = proxy == null ? endpoint(target) : proxy.host().toHostString();
+            String error = timedOut.get() ? AttemptFailures.timedOut(timeout)
+                    : AttemptFailures.describe(failure, endpoint, target.getHost(),
+                            proxy == null ? null : proxy.host().getHostName());
+            return AttemptResult.noAnswer(error, millisSince(started));
+        } finally {
+            deadline.cancel(false);
+        }
+    }
+
+    private AttemptResult answer(ClassicHttpResponse response, HttpClientContext context, WebhookProxy proxy,
+                                 AtomicBoolean timedOut, long started) {
+        int status = response.getCode();
+        if (proxy != null && (status == 407 || isAnswerToConnect(context))) {
+            return AttemptResult.noAnswer(proxyRefusal(status, response.getReasonPhrase(), proxy),
+                    millisSince(started));
+        }
+        boolean succeeded = status >= 200 && status < 300;
+        String body = null;
+        String readError = null;
+        try {
+            body = readCut(response.getEntity());
+        } catch (IOException failure) {
+            readError = "reading the answer: " + (timedOut.get() ? AttemptFailures.timedOut(timeout)
+                    : failure.getClass().getSimpleName() + " " + failure.getMessage());
+        }
+        String error = succeeded ? readError : statusError(response) + (readError == null ? "" : "; " + readError);
+        return new AttemptResult(succeeded, status, retryAfter(response), error, body, millisSince(started));
+    }
+
+    private Duration retryAfter(ClassicHttpResponse response) {
+        if (response.getCode() != 429 && response.getCode() != 503) {
+            return null;
+        }
+        Header header = response.getFirstHeader(HttpHeaders.RETRY_AFTER);
+        return header == null ? null : RetryAfter.parse(header.getValue(), clock.instant());
+    }
+
+    private static String statusError(ClassicHttpResponse response) {
+        int status = response.getCode();
+        String reason = response.getReasonPhrase() == null || response.getReasonPhrase().isBlank()
+                ? "" : " " + response.getReasonPhrase();
+        String error = "HTTP " + status + reason;
+        if (status >= 300 && status < 400) {
+            Header location = response.getFirstHeader(HttpHeaders.LOCATION);
+            error += ": redirects are not followed" + (location == null ? "" : " (Location: " + location.getValue()
+                    + ")");
+        }
+        return error;
+    }
+
+    private static boolean isAnswerToConnect(HttpClientContext context) {
+        // a refused CONNECT comes back as the proxy's response, before the POST was ever sent
+        HttpRequest last = context.getRequest();
+        return last != null && "CONNECT".equalsIgnoreCase(last.getMethod());
+    }
+
+    private static String proxyRefusal(int status, String reason, WebhookProxy proxy) {
+        String line = "HTTP " + status + (reason == null || reason.isBlank() ? "" : " " + reason);
+        if (status == 407) {
+            return proxy.credentials() == null
+                    ? "proxy " + proxy.host().toHostString() + " requires authentication (" + line + "); put"
+                    + " user:password in the proxy URL"
+                    : "proxy " + proxy.host().toHostString() + " rejected the credentials of the proxy URL (" + line
+                    + ")";
+        }
+        return "proxy " + proxy.host().toHostString() + " refused the tunnel (CONNECT): " + line;
+    }
+
+    /**
+     * With a proxy the connection goes to the proxy, whose address the resolver checks; the target is checked here
+     * too. A target the local DNS does not know is left to the proxy, which may resolve names this host cannot.
+     */
+    private String checkThroughProxy(WebhookProxy proxy, URI target) {
+        try {
+            policy.resolveAllowed(proxy.host().getHostName());
+        } catch (TargetPolicy.Denied denied) {
+            return denied.describe("proxy");
+        } catch (UnknownHostException unknown) {
+            return "DNS: cannot resolve the proxy " + proxy.host().getHostName();
+        }
+        try {
+            policy.resolveAllowed(target.getHost());
+        } catch (TargetPolicy.Denied denied) {
+            return denied.describe("target");
+        } catch (UnknownHostException unknownHere) {
+            return null;
+        }
+        return null;
+    }
+
+    /** The start of the answer, at most {@link AttemptResult#MAX_BODY_BYTES}, cut on a character boundary. */
+    static String readCut(HttpEntity entity) throws IOException {
+        if (entity == null) {
+            return null;
+        }
+        try (InputStream in = entity.getContent()) {
+            byte[] head = in.readNBytes(AttemptResult.MAX_BODY_BYTES);
+            // reading past the bound would only tell that there is more: the connection is then dropped, not drained
+            boolean more = head.length == AttemptResult.MAX_BODY_BYTES && in.read() >= 0;
+            if (head.length == 0) {
+                return null;
+            }
+            return new String(head, 0, more ? utf8Boundary(head) : head.length, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The length of the longest prefix of {@code bytes} that does not end inside a UTF-8 sequence. */
+    static int utf8Boundary(byte[] bytes) {
+        int start = bytes.length - 1;
+        while (start > 0 && bytes.length - start < 4 && (bytes[start] & 0xC0) == 0x80) {
+            start--;
+        }
+        int lead = bytes[start] & 0xff;
+        int length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+        return bytes.length - start < length ? start : bytes.length;
+    }
+
+    private static String endpoint(URI target) {
+        int port = target.getPort() >= 0 ? target.getPort()
+                : "https".equalsIgnoreCase(target.getScheme()) ? 443 : 80;
+        return target.getHost() + ":" + port;
+    }
+
+    private static long millisSince(long started) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    }
+
+    /** Stops the timeout timer and closes every pooled connection; attempts still running fail. */
+    @Override
+    public void close() {
+        try {
+            client.close(CloseMode.GRACEFUL);
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
+    /** What, besides the route, a pooled connection is tied to. */
+    private record PoolKey(String caKey, String proxyKey) {
+    }
+}
