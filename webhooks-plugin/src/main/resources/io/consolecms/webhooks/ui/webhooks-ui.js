@@ -52,7 +52,7 @@ export default function webhooksUi(ctx) {
     events().then((list) => {
       byName = new Map(list.map((event) => [event.name, event]));
       select.replaceChildren(h('option', { value: '', text: 'Choose an event…' }),
-        list.map((event) => h('option', {
+        ...list.map((event) => h('option', {
           value: event.name,
           text: event.description ? `${event.name} — ${event.description}` : event.name,
         })));
