@@ -24,8 +24,9 @@
  *   - columns(defaults) → columns: the table's columns, given the shell's ([{key, label, render(doc)}], render
  *     returns a node or a string); return a new array to add, drop or reorder columns;
  *   - rowActions: [{label, when?(doc), run(doc, {refresh})}]: extra buttons in each row;
- *   - detailPanels: [{id, title, render(doc, container, {refresh})}]: sections below the edit form of one
- *     document; `refresh()` reloads the document page;
+ *   - detailPanels: [{id, title, placement?, render(doc, container, {refresh})}]: sections of one document's
+ *     page, below its edit form (placement 'after-form', the default) or above it ('before-form');
+ *     `refresh()` reloads the document page;
  *   - title(doc) → string: how one document is named in headings.
  *
  * A module that fails to load or throws is reported in a toast and the generic UI is used instead.

@@ -279,6 +279,7 @@ export async function renderDocument(main, { collection, hooks, id }) {
     h('dt', { text: 'Created' }), h('dd', { text: formatTime(doc.createdAt) }),
     h('dt', { text: 'Updated' }), h('dd', { text: formatTime(doc.updatedAt) }));
   const panels = (Array.isArray(hooks.detailPanels) ? hooks.detailPanels : []).map((panel) => {
+    const first = panel.placement === 'before-form';
     const headingId = `panel-${panel.id || 'extra'}-title`;
     const container = h('div', { class: 'panel-body' });
     const section = h('section', { class: 'panel', 'aria-labelledby': headingId, dataset: { panel: panel.id || '' } },
@@ -289,12 +290,16 @@ export async function renderDocument(main, { collection, hooks, id }) {
       console.warn(`panel ${panel.id} failed`, error);
       container.appendChild(h('p', { class: 'notice notice-error', text: 'This panel could not be shown.' }));
     }
+    section.dataset.placement = first ? 'before-form' : 'after-form';
     return section;
   });
+  const panelsBefore = panels.filter((section) => section.dataset.placement === 'before-form');
+  const panelsAfter = panels.filter((section) => section.dataset.placement !== 'before-form');
   replaceChildren(main,
     h('nav', { class: 'breadcrumb', 'aria-label': 'Breadcrumb' }, h('a', { href: listHash(collection), text: collection.label })),
     pageHeader(titleOf(collection, hooks, doc), stateActions(collection, hooks, doc, after)),
     meta,
+    panelsBefore,
     h('section', { class: 'panel', 'aria-labelledby': 'edit-title' }, h('h2', { id: 'edit-title', text: 'Settings' }), form),
-    panels);
+    panelsAfter);
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.consolecms.it.Api;
 import io.consolecms.it.HostProcess;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 
 /**
@@ -149,6 +151,20 @@ class AdminUiIT {
         // An event is delivered; its attempt shows in the deliveries panel.
         browser.click(row.findElement(By.cssSelector("[data-action=open]")));
         browser.visible(By.cssSelector("section[data-panel=deliveries]"));
+
+        // Edit: only what changed is sent; an emptied field and a removed secret are unset.
+        browser.type(field("tenantId"), "acme");
+        saveAndAwaitReload();
+        assertThat(api.get("/api/webhooks/" + id).json().path("tenantId").asText()).isEqualTo("acme");
+        assertThat(browser.visible(field("tenantId")).getAttribute("value")).isEqualTo("acme");
+        browser.visible(field("tenantId")).clear();
+        browser.click(By.cssSelector("[data-field=secret] input[type=checkbox]"));
+        saveAndAwaitReload();
+        JsonNode stored = api.get("/api/webhooks/" + id).json();
+        assertThat(stored.has("tenantId")).as("tenantId unset").isFalse();
+        assertThat(stored.path("hasSecret").asBoolean()).as("secret removed").isFalse();
+        assertThat(stored.path("target").asText()).isEqualTo(target);
+
         Api.Reply published = api.publish("""
                 {"eventName":"project_created","eventTimestamp":1732780800000,
                  "payload":{"tenantId":"acme","projectId":"ui-test"}}""");
@@ -256,6 +272,14 @@ class AdminUiIT {
 
     private void save() {
         browser.click(By.cssSelector("form.form .form-actions button.button-primary[type=submit]"));
+    }
+
+    /** Saves the edit form of a document's page and waits until the page has been drawn again. */
+    private void saveAndAwaitReload() {
+        WebElement form = browser.visible(By.cssSelector("form.form"));
+        save();
+        browser.await(ExpectedConditions.stalenessOf(form));
+        browser.visible(By.cssSelector("form.form"));
     }
 
     private void selectTab(String tab) {

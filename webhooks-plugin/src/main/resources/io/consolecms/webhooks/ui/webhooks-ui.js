@@ -153,14 +153,14 @@ export default function webhooksUi(ctx) {
         h('button', { type: 'button', class: 'button button-small', text: 'Older', disabled: deliveries.length < DELIVERY_PAGE, onclick: () => { skip += DELIVERY_PAGE; load(); } }));
       list.replaceChildren(h('div', { class: 'table-wrap' }, h('table', { class: 'table delivery-table' },
         h('caption', { class: 'visually-hidden', text: 'Deliveries' }),
-        h('thead', null, h('tr', null, ['Event', 'Status', 'Attempts', 'Last code', 'Last error', 'Created', 'Next attempt', 'Actions']
+        h('thead', null, h('tr', null, ['Event', 'Status', 'Attempts', 'Last error', 'Actions']
           .map((label) => h('th', { scope: 'col', text: label })))),
         h('tbody', null, rows))), pager);
     }
 
     function deliveryRows(delivery) {
       const detailsId = `attempts-${delivery._id}`;
-      const detailsCell = h('td', { colspan: 8 });
+      const detailsCell = h('td', { colspan: 5 });
       const detailsRow = h('tr', { id: detailsId, class: 'attempts-row', hidden: true }, detailsCell);
       const toggle = h('button', {
         type: 'button', class: 'button button-small', text: 'Attempts', 'aria-expanded': 'false',
@@ -173,7 +173,10 @@ export default function webhooksUi(ctx) {
           return;
         }
         const full = await api.get(`/api/deliveries/${encodeURIComponent(delivery._id)}`);
-        detailsCell.replaceChildren(h('div', { class: 'table-wrap' }, attemptsTable(full && full.attempts)));
+        detailsCell.replaceChildren(
+          h('p', { class: 'cell-sub' }, 'webhook-id (the same on every attempt): ', h('code', { text: delivery._id }),
+            delivery.eventId ? ' · event id: ' : null, delivery.eventId ? h('code', { text: delivery.eventId }) : null),
+          h('div', { class: 'table-wrap' }, attemptsTable(full && full.attempts)));
         detailsRow.hidden = false;
         toggle.setAttribute('aria-expanded', 'true');
       }));
@@ -184,13 +187,14 @@ export default function webhooksUi(ctx) {
         await load();
       }));
       const row = h('tr', { class: 'delivery', dataset: { id: delivery._id, status: delivery.status } },
-        h('td', { dataset: { label: 'Event' } }, h('span', { text: delivery.eventName || '' }), h('span', { class: 'cell-sub mono', text: delivery.eventId || '' })),
-        h('td', { dataset: { label: 'Status' } }, badge(String(delivery.status || ''), delivery.status)),
+        h('td', { dataset: { column: 'event' } }, h('span', { text: delivery.eventName || '' }),
+          h('span', { class: 'cell-sub', text: formatTime(delivery.createdAt) })),
+        h('td', { dataset: { column: 'status' } }, badge(String(delivery.status || ''), delivery.status),
+          delivery.lastStatusCode != null ? h('span', { text: ` HTTP ${delivery.lastStatusCode}` }) : null,
+          delivery.status === 'pending' && delivery.nextAttemptAt
+            ? h('span', { class: 'cell-sub', text: `next attempt ${formatTime(delivery.nextAttemptAt)}` }) : null),
         h('td', { dataset: { column: 'attempts' }, text: String(delivery.attempts ?? 0) }),
-        h('td', { text: delivery.lastStatusCode != null ? String(delivery.lastStatusCode) : '—' }),
-        h('td', { class: 'cell-error', text: delivery.lastError || '' }),
-        h('td', { text: formatTime(delivery.createdAt) }),
-        h('td', { text: delivery.status === 'pending' ? formatTime(delivery.nextAttemptAt) : '' }),
+        h('td', { class: 'cell-error', dataset: { column: 'lastError' }, text: delivery.lastError || '' }),
         h('td', { class: 'row-actions' }, toggle, redeliver));
       return [row, detailsRow];
     }
@@ -221,6 +225,6 @@ export default function webhooksUi(ctx) {
     title: (doc) => `${doc.eventName || 'Webhook'} → ${hostOf(doc.target)}`,
     fieldEditors: { eventName: eventPicker },
     columns,
-    detailPanels: [{ id: 'deliveries', title: 'Deliveries', render: deliveriesPanel }],
+    detailPanels: [{ id: 'deliveries', title: 'Deliveries', placement: 'before-form', render: deliveriesPanel }],
   };
 }
