@@ -1,2 +1,230 @@
-// The webhooks admin UI module; its panels are added by the UI work.
-export {};
+/**
+ * The webhooks plugin's part of the admin UI, served by the host at /plugins/webhooks/webhooks-ui.js and loaded
+ * by the admin shell (see the shell's js/extensions.js for the interface). It adds what only webhooks have:
+ * the event-catalog picker with each event's description, the scope and last-delivery columns, and a
+ * Deliveries panel with attempts, Redeliver, Send test event and Refresh.
+ * Every value from the server is rendered as text through ctx.h.
+ */
+
+const DELIVERY_PAGE = 20;
+
+export default function webhooksUi(ctx) {
+  const { api, h, badge, formatTime, busy, toast, join, query } = ctx;
+  let catalog = null;
+
+  /** The event catalog, fetched once (and again after a failure). */
+  function events() {
+    if (!catalog) {
+      catalog = api.get('/api/webhooks/events').then((list) => (Array.isArray(list) ? list : []));
+      catalog.catch(() => { catalog = null; });
+    }
+    return catalog;
+  }
+
+  function hostOf(target) {
+    try { return new URL(target).host; } catch (notUrl) { return String(target || ''); }
+  }
+
+  /** A picker of the catalog's events that shows the chosen event's description and example payload. */
+  function eventPicker(field, { id, value, describedBy }) {
+    const descriptionId = `${id}-description`;
+    const select = h('select', {
+      id, name: field.name, disabled: true, 'aria-required': field.required ? 'true' : null,
+      'aria-describedby': `${descriptionId} ${describedBy}`,
+    }, h('option', { value: '', text: 'Loading events…' }));
+    const description = h('div', { id: descriptionId, class: 'option-description', 'aria-live': 'polite', hidden: true });
+    const holder = h('div', { class: 'event-picker' }, select, description);
+    let byName = new Map();
+    let fallback = null;
+
+    function describe() {
+      const event = byName.get(select.value);
+      description.replaceChildren();
+      if (!event) { description.hidden = true; return; }
+      description.hidden = false;
+      description.append(h('strong', { text: event.name }), ': ', event.description || 'No description.');
+      if (event.example !== undefined && event.example !== null) {
+        description.append(h('details', null, h('summary', { text: 'Example payload' }),
+          h('pre', { class: 'mono example', text: JSON.stringify(event.example, null, 2) })));
+      }
+    }
+
+    events().then((list) => {
+      byName = new Map(list.map((event) => [event.name, event]));
+      select.replaceChildren(h('option', { value: '', text: 'Choose an event…' }),
+        ...list.map((event) => h('option', {
+          value: event.name,
+          text: event.description ? `${event.name} — ${event.description}` : event.name,
+        })));
+      if (value && !byName.has(value)) select.append(h('option', { value, text: `${value} (not in the catalog)` }));
+      select.value = value || '';
+      select.disabled = false;
+      describe();
+    }).catch((error) => {
+      // Without the catalog the name can still be typed; the server checks it.
+      fallback = h('input', { id, name: field.name, type: 'text', value, 'aria-describedby': describedBy, autocomplete: 'off' });
+      holder.replaceChildren(fallback, h('p', { class: 'help', text: `The event list could not be loaded (${error.message}); type the event name.` }));
+    });
+    select.addEventListener('change', describe);
+    return {
+      control: holder,
+      read: () => (fallback ? fallback.value.trim() : select.value),
+    };
+  }
+
+  function scopeCell(doc) {
+    if (doc.tenantId && doc.projectId) return [h('span', { text: 'Project' }), h('span', { class: 'cell-sub', text: `${doc.tenantId} / ${doc.projectId}` })];
+    if (doc.projectId) return [h('span', { text: 'Project' }), h('span', { class: 'cell-sub', text: doc.projectId })];
+    if (doc.tenantId) return [h('span', { text: 'Company' }), h('span', { class: 'cell-sub', text: doc.tenantId })];
+    return [h('span', { text: 'Instance' }), h('span', { class: 'cell-sub', text: 'every company' })];
+  }
+
+  function lastDeliveryCell(doc) {
+    const last = doc.lastDelivery;
+    if (!last) return h('span', { class: 'cell-sub', text: 'Never' });
+    return [
+      badge(String(last.status || 'unknown'), last.status),
+      last.statusCode ? h('span', { text: ` HTTP ${last.statusCode}` }) : null,
+      h('span', { class: 'cell-sub', text: [formatTime(last.at), last.eventName].filter(Boolean).join(' · ') }),
+    ];
+  }
+
+  function columns(defaults) {
+    const keep = defaults.filter((c) => !['tenantId', 'projectId', 'updatedAt'].includes(c.key));
+    const state = keep.findIndex((c) => c.key === '__STATE__');
+    const scope = { key: 'scope', label: 'Scope', render: (doc) => h('span', null, scopeCell(doc)) };
+    const last = { key: 'lastDelivery', label: 'Last delivery', render: (doc) => h('span', null, lastDeliveryCell(doc)) };
+    const at = state < 0 ? keep.length : state;
+    return [...keep.slice(0, at), scope, ...keep.slice(at, at + 1), last, ...keep.slice(at + 1)];
+  }
+
+  function attemptsTable(attempts) {
+    if (!attempts || attempts.length === 0) return h('p', { class: 'cell-sub', text: 'No attempt yet.' });
+    return h('table', { class: 'table attempts' },
+      h('caption', { class: 'visually-hidden', text: 'Attempts' }),
+      h('thead', null, h('tr', null, ['#', 'At', 'Status code', 'Duration', 'Error', 'Response body'].map((label) => h('th', { scope: 'col', text: label })))),
+      h('tbody', null, attempts.map((attempt, index) => h('tr', { class: 'attempt' },
+        h('td', { text: String(index + 1) }),
+        h('td', { text: formatTime(attempt.at) }),
+        h('td', { dataset: { column: 'statusCode' }, text: attempt.statusCode != null ? String(attempt.statusCode) : '—' }),
+        h('td', { text: attempt.durationMs != null ? `${attempt.durationMs} ms` : '' }),
+        h('td', { class: 'cell-error', text: attempt.error || '' }),
+        h('td', null, attempt.responseBody ? h('pre', { class: 'mono response-body', text: attempt.responseBody }) : '')))));
+  }
+
+  function deliveriesPanel(doc, container, { refresh: refreshPage }) {
+    const status = h('select', { id: 'delivery-status', name: 'status' },
+      [['', 'All'], ['pending', 'Pending'], ['succeeded', 'Succeeded'], ['failed', 'Failed']]
+        .map(([value, label]) => h('option', { value, text: label })));
+    const testButton = h('button', { type: 'button', class: 'button button-primary', text: 'Send test event', dataset: { action: 'send-test' } });
+    const refreshButton = h('button', { type: 'button', class: 'button', text: 'Refresh', dataset: { action: 'refresh-deliveries' } });
+    const outcome = h('div', { class: 'test-outcome', role: 'status', 'aria-live': 'polite' });
+    const list = h('div', { class: 'deliveries' });
+    let skip = 0;
+
+    container.append(
+      h('p', { class: 'help', text: 'Every event sent to this webhook, newest first. A delivery is retried on failure; open its attempts to see what the target answered.' }),
+      h('div', { class: 'panel-toolbar' }, testButton, refreshButton,
+        h('label', { for: 'delivery-status', text: 'Status' }), status),
+      outcome, list);
+
+    async function load() {
+      list.setAttribute('aria-busy', 'true');
+      try {
+        const deliveries = await api.get(`${join(`/api/webhooks/${encodeURIComponent(doc._id)}`, 'deliveries')}${query({ _l: DELIVERY_PAGE, _sk: skip, status: status.value })}`);
+        paint(Array.isArray(deliveries) ? deliveries : []);
+      } catch (error) {
+        list.replaceChildren(h('p', { class: 'notice notice-error', role: 'alert', text: `Could not load the deliveries: ${error.message}` }));
+      } finally {
+        list.removeAttribute('aria-busy');
+      }
+    }
+
+    function paint(deliveries) {
+      if (deliveries.length === 0 && skip === 0) {
+        list.replaceChildren(h('p', { class: 'empty', text: doc.__STATE__ === 'PUBLIC'
+          ? 'No delivery yet. Events of this type will appear here; use Send test event to try the target now.'
+          : 'No delivery yet. Only published webhooks receive events; Send test event works in any state.' }));
+        return;
+      }
+      const rows = deliveries.flatMap((delivery) => deliveryRows(delivery));
+      const pager = h('div', { class: 'pager' },
+        h('button', { type: 'button', class: 'button button-small', text: 'Newer', disabled: skip === 0, onclick: () => { skip = Math.max(0, skip - DELIVERY_PAGE); load(); } }),
+        h('button', { type: 'button', class: 'button button-small', text: 'Older', disabled: deliveries.length < DELIVERY_PAGE, onclick: () => { skip += DELIVERY_PAGE; load(); } }));
+      list.replaceChildren(h('div', { class: 'table-wrap' }, h('table', { class: 'table delivery-table' },
+        h('caption', { class: 'visually-hidden', text: 'Deliveries' }),
+        h('thead', null, h('tr', null, ['Event', 'Status', 'Attempts', 'Last error', 'Actions']
+          .map((label) => h('th', { scope: 'col', text: label })))),
+        h('tbody', null, rows))), pager);
+    }
+
+    function deliveryRows(delivery) {
+      const detailsId = `attempts-${delivery._id}`;
+      const detailsCell = h('td', { colspan: 5 });
+      const detailsRow = h('tr', { id: detailsId, class: 'attempts-row', hidden: true }, detailsCell);
+      const toggle = h('button', {
+        type: 'button', class: 'button button-small', text: 'Attempts', 'aria-expanded': 'false',
+        'aria-controls': detailsId, dataset: { action: 'attempts' },
+      });
+      toggle.addEventListener('click', () => busy(toggle, async () => {
+        if (toggle.getAttribute('aria-expanded') === 'true') {
+          toggle.setAttribute('aria-expanded', 'false');
+          detailsRow.hidden = true;
+          return;
+        }
+        const full = await api.get(`/api/deliveries/${encodeURIComponent(delivery._id)}`);
+        detailsCell.replaceChildren(
+          h('p', { class: 'cell-sub' }, 'webhook-id (the same on every attempt): ', h('code', { text: delivery._id }),
+            delivery.eventId ? ' · event id: ' : null, delivery.eventId ? h('code', { text: delivery.eventId }) : null),
+          h('div', { class: 'table-wrap' }, attemptsTable(full && full.attempts)));
+        detailsRow.hidden = false;
+        toggle.setAttribute('aria-expanded', 'true');
+      }));
+      const redeliver = h('button', { type: 'button', class: 'button button-small', text: 'Redeliver', dataset: { action: 'redeliver' } });
+      redeliver.addEventListener('click', () => busy(redeliver, async () => {
+        await api.post(`/api/deliveries/${encodeURIComponent(delivery._id)}/redeliver`, {});
+        toast('Redelivery started: a new attempt with the same webhook-id.', 'success');
+        await load();
+      }));
+      const row = h('tr', { class: 'delivery', dataset: { id: delivery._id, status: delivery.status } },
+        h('td', { dataset: { column: 'event' } }, h('span', { text: delivery.eventName || '' }),
+          h('span', { class: 'cell-sub', text: formatTime(delivery.createdAt) })),
+        h('td', { dataset: { column: 'status' } }, badge(String(delivery.status || ''), delivery.status),
+          delivery.lastStatusCode != null ? h('span', { text: ` HTTP ${delivery.lastStatusCode}` }) : null,
+          delivery.status === 'pending' && delivery.nextAttemptAt
+            ? h('span', { class: 'cell-sub', text: `next attempt ${formatTime(delivery.nextAttemptAt)}` }) : null),
+        h('td', { dataset: { column: 'attempts' }, text: String(delivery.attempts ?? 0) }),
+        h('td', { class: 'cell-error', dataset: { column: 'lastError' }, text: delivery.lastError || '' }),
+        h('td', { class: 'row-actions' }, toggle, redeliver));
+      return [row, detailsRow];
+    }
+
+    testButton.addEventListener('click', () => busy(testButton, async () => {
+      outcome.replaceChildren(h('p', { class: 'notice', text: 'Sending a webhook_ping event…' }));
+      try {
+        const result = await api.post(`/api/webhooks/${encodeURIComponent(doc._id)}/test`, {});
+        const code = result && result.statusCode != null ? `HTTP ${result.statusCode}` : 'no answer';
+        const time = result && result.durationMs != null ? ` in ${result.durationMs} ms` : '';
+        outcome.replaceChildren(h('div', { class: `notice ${result && result.succeeded ? 'notice-success' : 'notice-error'}`, dataset: { outcome: result && result.succeeded ? 'succeeded' : 'failed' } },
+          h('strong', { text: result && result.succeeded ? 'Test event delivered' : 'Test event failed' }),
+          `: ${code}${time}.`,
+          result && result.error ? h('span', { class: 'cell-sub', text: result.error }) : null,
+          result && result.responseBody ? h('details', null, h('summary', { text: 'Response body' }), h('pre', { class: 'mono response-body', text: result.responseBody })) : null));
+      } catch (error) {
+        outcome.replaceChildren(h('p', { class: 'notice notice-error', role: 'alert', text: `The test event could not be sent: ${error.message}` }));
+      }
+      await load();
+    }));
+    refreshButton.addEventListener('click', () => busy(refreshButton, load));
+    status.addEventListener('change', () => { skip = 0; load(); });
+    load();
+    return refreshPage;
+  }
+
+  return {
+    title: (doc) => `${doc.eventName || 'Webhook'} → ${hostOf(doc.target)}`,
+    fieldEditors: { eventName: eventPicker },
+    columns,
+    detailPanels: [{ id: 'deliveries', title: 'Deliveries', placement: 'before-form', render: deliveriesPanel }],
+  };
+}
