@@ -64,6 +64,19 @@ final class AttemptFailures {
         return failure.getClass().getSimpleName() + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
     }
 
+    /** Why the proxy, not the receiver, answered: it wants (other) credentials, or it refused the tunnel. */
+    static String proxyRefusal(int status, String reason, WebhookProxy proxy) {
+        String line = "HTTP " + status + (reason == null || reason.isBlank() ? "" : " " + reason);
+        if (status == 407) {
+            return proxy.credentials() == null
+                    ? "proxy " + proxy.host().toHostString() + " requires authentication (" + line + "); put"
+                    + " user:password in the proxy URL"
+                    : "proxy " + proxy.host().toHostString() + " rejected the credentials of the proxy URL (" + line
+                    + ")";
+        }
+        return "proxy " + proxy.host().toHostString() + " refused the tunnel (CONNECT): " + line;
+    }
+
     private static String tls(Throwable failure, String host) {
         if (find(failure, CertificateExpiredException.class) != null) {
             return "TLS: the certificate of " + host + " has expired";

@@ -34,6 +34,7 @@ final class TestProxy implements AutoCloseable {
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final List<String> requestLines = new CopyOnWriteArrayList<>();
     private final List<String> passedLines = new CopyOnWriteArrayList<>();
+    private volatile boolean refuseTunnels;
 
     private TestProxy(String user, String password) {
         try {
@@ -54,6 +55,12 @@ final class TestProxy implements AutoCloseable {
     /** A proxy that demands Basic authentication with these credentials. */
     static TestProxy withBasicAuth(String user, String password) {
         return new TestProxy(user, password);
+    }
+
+    /** From now on answers every CONNECT with 403, as a proxy whose rules forbid the target. */
+    TestProxy refusingTunnels() {
+        refuseTunnels = true;
+        return this;
     }
 
     /** {@code http://127.0.0.1:<port>}, with {@code userInfo} (already percent-encoded) when not {@code null}. */
@@ -105,8 +112,14 @@ final class TestProxy implements AutoCloseable {
                 out.flush();
                 return;
             }
-            passedLines.add(requestLine);
             String[] parts = requestLine.split(" ");
+            if (refuseTunnels && parts[0].equals("CONNECT")) {
+                out.write("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                return;
+            }
+            passedLines.add(requestLine);
             if (parts[0].equals("CONNECT")) {
                 tunnel(in, out, parts[1]);
             } else {
