@@ -150,26 +150,8 @@ public final class HttpDeliverySender implements DeliverySender {
             }
         }
 
-        HttpPost post = new HttpPost(target);
-        post.setEntity(new ByteArrayEntity(request.body(), JSON));
-        if (request.secret() != null) {
-            post.setHeader(MiaSignature.HEADER, MiaSignature.sign(request.body(), request.secret()));
-        }
-        post.setHeader(WEBHOOK_ID, request.deliveryId());
-        post.setHeader(WEBHOOK_TIMESTAMP, Long.toString(clock.instant().getEpochSecond()));
-
-        HttpClientContext context = HttpClientContext.create();
-        context.setAttribute(WebhookTls.CONTEXT_ATTRIBUTE, trust);
-        String caKey = request.base64Ca() == null || request.base64Ca().isBlank()
-                ? "" : TrustMaterial.key(request.base64Ca());
-        // connections are pooled per route and per this token: never reused under another trust or proxy login
-        context.setUserToken(new PoolKey(caKey, proxy == null ? "" : proxy.key()));
-        if (proxy != null) {
-            context.setAttribute(ContextProxyRoutePlanner.CONTEXT_ATTRIBUTE, proxy.host());
-            if (proxy.credentials() != null) {
-                context.setCredentialsProvider(proxy.credentials());
-            }
-        }
+        HttpPost post = post(request);
+        HttpClientContext context = context(request.base64Ca(), trust, proxy);
 
         AtomicBoolean timedOut = new AtomicBoolean();
         ScheduledFuture<?> deadline;
@@ -184,14 +166,39 @@ public final class HttpDeliverySender implements DeliverySender {
         try (ClassicHttpResponse response = client.executeOpen(null, post, context)) {
             return answer(response, context, proxy, timedOut, started);
         } catch (IOException failure) {
-            String endpoint = proxy == null ? endpoint(target) : proxy.host().toHostString();
             String error = timedOut.get() ? AttemptFailures.timedOut(timeout)
-                    : AttemptFailures.describe(failure, endpoint, target.getHost(),
-                            proxy == null ? null : proxy.host().getHostName());
+                    : AttemptFailures.describe(failure, target, proxy == null ? null : proxy.host());
             return AttemptResult.noAnswer(error, millisSince(started));
         } finally {
             deadline.cancel(false);
         }
+    }
+
+    private HttpPost post(DeliveryRequest request) {
+        HttpPost post = new HttpPost(request.target());
+        post.setEntity(new ByteArrayEntity(request.body(), JSON));
+        if (request.secret() != null) {
+            post.setHeader(MiaSignature.HEADER, MiaSignature.sign(request.body(), request.secret()));
+        }
+        post.setHeader(WEBHOOK_ID, request.deliveryId());
+        post.setHeader(WEBHOOK_TIMESTAMP, Long.toString(clock.instant().getEpochSecond()));
+        return post;
+    }
+
+    /** What this attempt's route, trust and proxy login are, for the shared client's planner, TLS and pool. */
+    private static HttpClientContext context(String base64Ca, TlsSocketStrategy trust, WebhookProxy proxy) {
+        HttpClientContext context = HttpClientContext.create();
+        context.setAttribute(WebhookTls.CONTEXT_ATTRIBUTE, trust);
+        String caKey = base64Ca == null || base64Ca.isBlank() ? "" : TrustMaterial.key(base64Ca);
+        // connections are pooled per route and per this token: never reused under another trust or proxy login
+        context.setUserToken(new PoolKey(caKey, proxy == null ? "" : proxy.key()));
+        if (proxy != null) {
+            context.setAttribute(ContextProxyRoutePlanner.CONTEXT_ATTRIBUTE, proxy.host());
+            if (proxy.credentials() != null) {
+                context.setCredentialsProvider(proxy.credentials());
+            }
+        }
+        return context;
     }
 
     private AttemptResult answer(ClassicHttpResponse response, HttpClientContext context, WebhookProxy proxy,
@@ -210,7 +217,8 @@ public final class HttpDeliverySender implements DeliverySender {
             readError = "reading the answer: " + (timedOut.get() ? AttemptFailures.timedOut(timeout)
                     : failure.getClass().getSimpleName() + " " + failure.getMessage());
         }
-        String error = succeeded ? readError : ReceiverAnswer.statusError(response) + (readError == null ? "" : "; " + readError);
+        String error = succeeded ? readError
+                : ReceiverAnswer.statusError(response) + (readError == null ? "" : "; " + readError);
         return new AttemptResult(succeeded, status, ReceiverAnswer.retryAfter(response, clock.instant()), error, body,
                 millisSince(started));
     }
@@ -240,12 +248,6 @@ public final class HttpDeliverySender implements DeliverySender {
             return null;
         }
         return null;
-    }
-
-    private static String endpoint(URI target) {
-        int port = target.getPort() >= 0 ? target.getPort()
-                : "https".equalsIgnoreCase(target.getScheme()) ? 443 : 80;
-        return target.getHost() + ":" + port;
     }
 
     private static long millisSince(long started) {

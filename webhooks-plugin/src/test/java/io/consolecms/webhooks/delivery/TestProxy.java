@@ -105,7 +105,8 @@ final class TestProxy implements AutoCloseable {
             List<String> headers = readHeaders(in);
             byte[] body = in.readNBytes(contentLength(headers));
             requestLines.add(requestLine);
-            if (expectedAuthorization != null && !expectedAuthorization.equals(header(headers, "Proxy-Authorization"))) {
+            String authorization = header(headers, "Proxy-Authorization");
+            if (expectedAuthorization != null && !expectedAuthorization.equals(authorization)) {
                 out.write(("HTTP/1.1 407 Proxy Authentication Required\r\n"
                         + "Proxy-Authenticate: Basic realm=\"test proxy\"\r\n"
                         + "Content-Length: 0\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -134,7 +135,8 @@ final class TestProxy implements AutoCloseable {
 
     private void tunnel(InputStream in, OutputStream out, String authority) throws IOException {
         int colon = authority.lastIndexOf(':');
-        try (Socket upstream = new Socket(authority.substring(0, colon), Integer.parseInt(authority.substring(colon + 1)))) {
+        String host = authority.substring(0, colon);
+        try (Socket upstream = new Socket(host, Integer.parseInt(authority.substring(colon + 1)))) {
             sockets.add(upstream);
             out.write("HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
