@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -53,6 +54,9 @@ public final class HttpDeliverySender implements DeliverySender {
     private final ScheduledThreadPoolExecutor timer;
 
     /**
+     * Opens nothing yet; starts a timer thread for timeouts and one that closes idle pooled connections, both stopped
+     * by {@link #close()}.
+     *
      * @param timeout the whole-request timeout of one attempt ({@code CMS_WEBHOOKS_TIMEOUT})
      * @param policy the addresses attempts may connect to
      */
@@ -68,11 +72,23 @@ public final class HttpDeliverySender implements DeliverySender {
         this.timeout = timeout;
         this.policy = policy;
         this.clock = clock;
+        this.client = client(timeout, new PolicyDnsResolver(policy), tls, userAgent);
+        this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "webhook-delivery-timeouts");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.timer.setRemoveOnCancelPolicy(true);
+    }
+
+    /** One client for every attempt: pooled, no redirects, no retries, no cookies, no compression. */
+    private static CloseableHttpClient client(Duration timeout, DnsResolver resolver, TlsSocketStrategy tls,
+                                              String userAgent) {
         Timeout whole = Timeout.of(timeout);
         Timeout connect = Timeout.of(timeout.compareTo(MAX_CONNECT_TIMEOUT) < 0 ? timeout : MAX_CONNECT_TIMEOUT);
-        this.client = HttpClients.custom()
+        return HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                        .setDnsResolver(new PolicyDnsResolver(policy))
+                        .setDnsResolver(resolver)
                         .setTlsSocketStrategy(tls)
                         .setMaxConnPerRoute(MAX_CONNECTIONS_PER_ROUTE)
                         .setMaxConnTotal(MAX_CONNECTIONS)
@@ -104,12 +120,6 @@ public final class HttpDeliverySender implements DeliverySender {
                 .evictExpiredConnections()
                 .evictIdleConnections(TimeValue.ofMinutes(1))
                 .build();
-        this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "webhook-delivery-timeouts");
-            thread.setDaemon(true);
-            return thread;
-        });
-        this.timer.setRemoveOnCancelPolicy(true);
     }
 
     /** {@code ConsoleCMSWebhooks/<version>}, the version from the plugin jar's manifest, {@code dev} outside a jar. */

@@ -304,7 +304,7 @@ class HttpDeliverySenderTest {
         AttemptResult result = sender.send(request(receiver.uri("/"), null));
 
         assertThat(result.succeeded()).isFalse();
-        assertThat(result.error()).isNotBlank();
+        assertThat(result.error()).isEqualTo("the delivery sender is closed");
         assertThat(receiver.pending()).isZero();
     }
 }
