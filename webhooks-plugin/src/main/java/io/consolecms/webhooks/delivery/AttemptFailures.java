@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
@@ -14,6 +15,7 @@ import java.util.Locale;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.NoHttpResponseException;
 
 /** Short messages, for an operator, of the ways an attempt can fail without an answer. */
@@ -29,13 +31,18 @@ final class AttemptFailures {
     }
 
     /**
-     * What went wrong, for a failure of the attempt to {@code endpoint} ({@code host:port} of the target, or of the
-     * proxy when there is one; {@code proxyHost} is {@code null} without a proxy).
+     * What went wrong with an attempt to {@code target}, connecting directly or, when {@code proxy} is not
+     * {@code null}, to that proxy.
      */
-    static String describe(IOException failure, String endpoint, String targetHost, String proxyHost) {
+    static String describe(IOException failure, URI target, HttpHost proxy) {
+        String targetHost = target.getHost();
+        String connectedHost = proxy == null ? targetHost : proxy.getHostName();
+        int targetPort = target.getPort() >= 0 ? target.getPort()
+                : "https".equalsIgnoreCase(target.getScheme()) ? 443 : 80;
+        String endpoint = proxy == null ? targetHost + ":" + targetPort : proxy.toHostString();
         TargetPolicy.Denied denied = find(failure, TargetPolicy.Denied.class);
         if (denied != null) {
-            boolean isProxy = proxyHost != null && proxyHost.equalsIgnoreCase(denied.host());
+            boolean isProxy = proxy != null && proxy.getHostName().equalsIgnoreCase(denied.host());
             return denied.describe(isProxy ? "proxy" : "target");
         }
         if (find(failure, SSLException.class) != null) {
@@ -48,8 +55,7 @@ final class AttemptFailures {
             return "connection refused by " + endpoint;
         }
         if (find(failure, UnknownHostException.class) != null) {
-            UnknownHostException unknown = find(failure, UnknownHostException.class);
-            return "DNS: cannot resolve " + (unknown.getMessage() == null ? endpoint : firstWord(unknown.getMessage()));
+            return "DNS: cannot resolve " + (proxy == null ? "" : "the proxy ") + connectedHost;
         }
         if (find(failure, NoHttpResponseException.class) != null) {
             return endpoint + " closed the connection without answering";
@@ -62,6 +68,19 @@ final class AttemptFailures {
             return "connection to " + endpoint + " failed: " + socket.getMessage();
         }
         return failure.getClass().getSimpleName() + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
+    }
+
+    /** Why the proxy, not the receiver, answered: it wants (other) credentials, or it refused the tunnel. */
+    static String proxyRefusal(int status, String reason, WebhookProxy proxy) {
+        String line = "HTTP " + status + (reason == null || reason.isBlank() ? "" : " " + reason);
+        if (status == 407) {
+            return proxy.credentials() == null
+                    ? "proxy " + proxy.host().toHostString() + " requires authentication (" + line + "); put"
+                    + " user:password in the proxy URL"
+                    : "proxy " + proxy.host().toHostString() + " rejected the credentials of the proxy URL (" + line
+                    + ")";
+        }
+        return "proxy " + proxy.host().toHostString() + " refused the tunnel (CONNECT): " + line;
     }
 
     private static String tls(Throwable failure, String host) {
@@ -83,11 +102,6 @@ final class AttemptFailures {
         }
         SSLException ssl = find(failure, SSLException.class);
         return "TLS: " + (ssl.getMessage() == null ? ssl.getClass().getSimpleName() : ssl.getMessage());
-    }
-
-    private static String firstWord(String text) {
-        int colon = text.indexOf(':');
-        return colon > 0 ? text.substring(0, colon) : text;
     }
 
     private static String messages(Throwable failure) {

@@ -1,10 +1,8 @@
 package io.consolecms.webhooks.delivery;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
@@ -13,9 +11,11 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.ChainElement;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
@@ -23,10 +23,6 @@ import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
-import org.apache.hc.core5.http.Header;
-import org.apache.hc.core5.http.HttpEntity;
-import org.apache.hc.core5.http.HttpHeaders;
-import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.io.CloseMode;
@@ -46,6 +42,7 @@ public final class HttpDeliverySender implements DeliverySender {
     static final int MAX_CONNECTIONS = 200;
     static final String WEBHOOK_ID = "webhook-id";
     static final String WEBHOOK_TIMESTAMP = "webhook-timestamp";
+    private static final String ROUTE_COMPLETE = "webhook-route-complete";
     private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final ContentType JSON = ContentType.create("application/json");
 
@@ -57,6 +54,9 @@ public final class HttpDeliverySender implements DeliverySender {
     private final ScheduledThreadPoolExecutor timer;
 
     /**
+     * Opens nothing yet; starts a timer thread for timeouts and one that closes idle pooled connections, both stopped
+     * by {@link #close()}.
+     *
      * @param timeout the whole-request timeout of one attempt ({@code CMS_WEBHOOKS_TIMEOUT})
      * @param policy the addresses attempts may connect to
      */
@@ -72,11 +72,23 @@ public final class HttpDeliverySender implements DeliverySender {
         this.timeout = timeout;
         this.policy = policy;
         this.clock = clock;
+        this.client = client(timeout, new PolicyDnsResolver(policy), tls, userAgent);
+        this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "webhook-delivery-timeouts");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.timer.setRemoveOnCancelPolicy(true);
+    }
+
+    /** One client for every attempt: pooled, no redirects, no retries, no cookies, no compression. */
+    private static CloseableHttpClient client(Duration timeout, DnsResolver resolver, TlsSocketStrategy tls,
+                                              String userAgent) {
         Timeout whole = Timeout.of(timeout);
         Timeout connect = Timeout.of(timeout.compareTo(MAX_CONNECT_TIMEOUT) < 0 ? timeout : MAX_CONNECT_TIMEOUT);
-        this.client = HttpClients.custom()
+        return HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                        .setDnsResolver(new PolicyDnsResolver(policy))
+                        .setDnsResolver(resolver)
                         .setTlsSocketStrategy(tls)
                         .setMaxConnPerRoute(MAX_CONNECTIONS_PER_ROUTE)
                         .setMaxConnTotal(MAX_CONNECTIONS)
@@ -90,6 +102,11 @@ public final class HttpDeliverySender implements DeliverySender {
                                 .build())
                         .build())
                 .setRoutePlanner(new ContextProxyRoutePlanner())
+                // runs once the connection (and any tunnel) is up, just before the POST is written
+                .addExecInterceptorAfter(ChainElement.CONNECT.name(), ROUTE_COMPLETE, (request, scope, chain) -> {
+                    scope.clientContext.setAttribute(ROUTE_COMPLETE, Boolean.TRUE);
+                    return chain.proceed(request, scope);
+                })
                 .setDefaultRequestConfig(RequestConfig.custom()
                         .setConnectionRequestTimeout(whole)
                         .setResponseTimeout(whole)
@@ -103,12 +120,6 @@ public final class HttpDeliverySender implements DeliverySender {
                 .evictExpiredConnections()
                 .evictIdleConnections(TimeValue.ofMinutes(1))
                 .build();
-        this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "webhook-delivery-timeouts");
-            thread.setDaemon(true);
-            return thread;
-        });
-        this.timer.setRemoveOnCancelPolicy(true);
     }
 
     /** {@code ConsoleCMSWebhooks/<version>}, the version from the plugin jar's manifest, {@code dev} outside a jar. */
@@ -149,26 +160,8 @@ public final class HttpDeliverySender implements DeliverySender {
             }
         }
 
-        HttpPost post = new HttpPost(target);
-        post.setEntity(new ByteArrayEntity(request.body(), JSON));
-        if (request.secret() != null) {
-            post.setHeader(MiaSignature.HEADER, MiaSignature.sign(request.body(), request.secret()));
-        }
-        post.setHeader(WEBHOOK_ID, request.deliveryId());
-        post.setHeader(WEBHOOK_TIMESTAMP, Long.toString(clock.instant().getEpochSecond()));
-
-        HttpClientContext context = HttpClientContext.create();
-        context.setAttribute(WebhookTls.CONTEXT_ATTRIBUTE, trust);
-        String caKey = request.base64Ca() == null || request.base64Ca().isBlank()
-                ? "" : TrustMaterial.key(request.base64Ca());
-        // connections are pooled per route and per this token: never reused under another trust or proxy login
-        context.setUserToken(new PoolKey(caKey, proxy == null ? "" : proxy.key()));
-        if (proxy != null) {
-            context.setAttribute(ContextProxyRoutePlanner.CONTEXT_ATTRIBUTE, proxy.host());
-            if (proxy.credentials() != null) {
-                context.setCredentialsProvider(proxy.credentials());
-            }
-        }
+        HttpPost post = post(request);
+        HttpClientContext context = context(request.base64Ca(), trust, proxy);
 
         AtomicBoolean timedOut = new AtomicBoolean();
         ScheduledFuture<?> deadline;
@@ -183,73 +176,66 @@ public final class HttpDeliverySender implements DeliverySender {
         try (ClassicHttpResponse response = client.executeOpen(null, post, context)) {
             return answer(response, context, proxy, timedOut, started);
         } catch (IOException failure) {
-            String endpoint = proxy == null ? endpoint(target) : proxy.host().toHostString();
             String error = timedOut.get() ? AttemptFailures.timedOut(timeout)
-                    : AttemptFailures.describe(failure, endpoint, target.getHost(),
-                            proxy == null ? null : proxy.host().getHostName());
+                    : AttemptFailures.describe(failure, target, proxy == null ? null : proxy.host());
             return AttemptResult.noAnswer(error, millisSince(started));
         } finally {
             deadline.cancel(false);
         }
     }
 
+    private HttpPost post(DeliveryRequest request) {
+        HttpPost post = new HttpPost(request.target());
+        post.setEntity(new ByteArrayEntity(request.body(), JSON));
+        if (request.secret() != null) {
+            post.setHeader(MiaSignature.HEADER, MiaSignature.sign(request.body(), request.secret()));
+        }
+        post.setHeader(WEBHOOK_ID, request.deliveryId());
+        post.setHeader(WEBHOOK_TIMESTAMP, Long.toString(clock.instant().getEpochSecond()));
+        return post;
+    }
+
+    /** What this attempt's route, trust and proxy login are, for the shared client's planner, TLS and pool. */
+    private static HttpClientContext context(String base64Ca, TlsSocketStrategy trust, WebhookProxy proxy) {
+        HttpClientContext context = HttpClientContext.create();
+        context.setAttribute(WebhookTls.CONTEXT_ATTRIBUTE, trust);
+        String caKey = base64Ca == null || base64Ca.isBlank() ? "" : TrustMaterial.key(base64Ca);
+        // connections are pooled per route and per this token: never reused under another trust or proxy login
+        context.setUserToken(new PoolKey(caKey, proxy == null ? "" : proxy.key()));
+        if (proxy != null) {
+            context.setAttribute(ContextProxyRoutePlanner.CONTEXT_ATTRIBUTE, proxy.host());
+            if (proxy.credentials() != null) {
+                context.setCredentialsProvider(proxy.credentials());
+            }
+        }
+        return context;
+    }
+
     private AttemptResult answer(ClassicHttpResponse response, HttpClientContext context, WebhookProxy proxy,
                                  AtomicBoolean timedOut, long started) {
         int status = response.getCode();
         if (proxy != null && (status == 407 || isAnswerToConnect(context))) {
-            return AttemptResult.noAnswer(proxyRefusal(status, response.getReasonPhrase(), proxy),
+            return AttemptResult.noAnswer(AttemptFailures.proxyRefusal(status, response.getReasonPhrase(), proxy),
                     millisSince(started));
         }
         boolean succeeded = status >= 200 && status < 300;
         String body = null;
         String readError = null;
         try {
-            body = readCut(response.getEntity());
+            body = ReceiverAnswer.body(response.getEntity());
         } catch (IOException failure) {
             readError = "reading the answer: " + (timedOut.get() ? AttemptFailures.timedOut(timeout)
                     : failure.getClass().getSimpleName() + " " + failure.getMessage());
         }
-        String error = succeeded ? readError : statusError(response) + (readError == null ? "" : "; " + readError);
-        return new AttemptResult(succeeded, status, retryAfter(response), error, body, millisSince(started));
-    }
-
-    private Duration retryAfter(ClassicHttpResponse response) {
-        if (response.getCode() != 429 && response.getCode() != 503) {
-            return null;
-        }
-        Header header = response.getFirstHeader(HttpHeaders.RETRY_AFTER);
-        return header == null ? null : RetryAfter.parse(header.getValue(), clock.instant());
-    }
-
-    private static String statusError(ClassicHttpResponse response) {
-        int status = response.getCode();
-        String reason = response.getReasonPhrase() == null || response.getReasonPhrase().isBlank()
-                ? "" : " " + response.getReasonPhrase();
-        String error = "HTTP " + status + reason;
-        if (status >= 300 && status < 400) {
-            Header location = response.getFirstHeader(HttpHeaders.LOCATION);
-            error += ": redirects are not followed" + (location == null ? "" : " (Location: " + location.getValue()
-                    + ")");
-        }
-        return error;
+        String error = succeeded ? readError
+                : ReceiverAnswer.statusError(response) + (readError == null ? "" : "; " + readError);
+        return new AttemptResult(succeeded, status, ReceiverAnswer.retryAfter(response, clock.instant()), error, body,
+                millisSince(started));
     }
 
     private static boolean isAnswerToConnect(HttpClientContext context) {
-        // a refused CONNECT comes back as the proxy's response, before the POST was ever sent
-        HttpRequest last = context.getRequest();
-        return last != null && "CONNECT".equalsIgnoreCase(last.getMethod());
-    }
-
-    private static String proxyRefusal(int status, String reason, WebhookProxy proxy) {
-        String line = "HTTP " + status + (reason == null || reason.isBlank() ? "" : " " + reason);
-        if (status == 407) {
-            return proxy.credentials() == null
-                    ? "proxy " + proxy.host().toHostString() + " requires authentication (" + line + "); put"
-                    + " user:password in the proxy URL"
-                    : "proxy " + proxy.host().toHostString() + " rejected the credentials of the proxy URL (" + line
-                    + ")";
-        }
-        return "proxy " + proxy.host().toHostString() + " refused the tunnel (CONNECT): " + line;
+        // a refused CONNECT comes back as the proxy's response, and the route was never completed
+        return context.getAttribute(ROUTE_COMPLETE) == null;
     }
 
     /**
@@ -272,39 +258,6 @@ public final class HttpDeliverySender implements DeliverySender {
             return null;
         }
         return null;
-    }
-
-    /** The start of the answer, at most {@link AttemptResult#MAX_BODY_BYTES}, cut on a character boundary. */
-    static String readCut(HttpEntity entity) throws IOException {
-        if (entity == null) {
-            return null;
-        }
-        try (InputStream in = entity.getContent()) {
-            byte[] head = in.readNBytes(AttemptResult.MAX_BODY_BYTES);
-            // reading past the bound would only tell that there is more: the connection is then dropped, not drained
-            boolean more = head.length == AttemptResult.MAX_BODY_BYTES && in.read() >= 0;
-            if (head.length == 0) {
-                return null;
-            }
-            return new String(head, 0, more ? utf8Boundary(head) : head.length, StandardCharsets.UTF_8);
-        }
-    }
-
-    /** The length of the longest prefix of {@code bytes} that does not end inside a UTF-8 sequence. */
-    static int utf8Boundary(byte[] bytes) {
-        int start = bytes.length - 1;
-        while (start > 0 && bytes.length - start < 4 && (bytes[start] & 0xC0) == 0x80) {
-            start--;
-        }
-        int lead = bytes[start] & 0xff;
-        int length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-        return bytes.length - start < length ? start : bytes.length;
-    }
-
-    private static String endpoint(URI target) {
-        int port = target.getPort() >= 0 ? target.getPort()
-                : "https".equalsIgnoreCase(target.getScheme()) ? 443 : 80;
-        return target.getHost() + ":" + port;
     }
 
     private static long millisSince(long started) {

@@ -121,6 +121,19 @@ class HttpDeliverySenderProxyTest {
     }
 
     @Test
+    void saysWhenTheProxyRefusesTheTunnelRatherThanBlamingTheReceiver() {
+        proxy = TestProxy.open().refusingTunnels();
+
+        AttemptResult result = sender.send(request(https.uri("localhost", "/hook"), proxy.url()));
+
+        assertThat(result.succeeded()).isFalse();
+        assertThat(result.statusCode()).isNull();
+        assertThat(result.error()).isEqualTo("proxy 127.0.0.1:" + proxyPort() + " refused the tunnel (CONNECT):"
+                + " HTTP 403 Forbidden");
+        assertThat(https.pending()).isZero();
+    }
+
+    @Test
     void checksTheProxyAddressAgainstThePolicy() {
         proxy = TestProxy.open();
         try (HttpDeliverySender strict = new HttpDeliverySender(Duration.ofSeconds(5), TargetPolicy.DEFAULT)) {

@@ -17,10 +17,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.hc.client5.http.utils.DateUtils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -98,6 +101,24 @@ class HttpDeliverySenderTest {
         sender.send(request(receiver.uri("/b"), null));
 
         assertThat(receiver.next().clientPort()).isEqualTo(receiver.next().clientPort());
+    }
+
+    @Test
+    void sendsFromManyThreadsAtOnce() throws Exception {
+        ExecutorService workers = Executors.newFixedThreadPool(8);
+        try {
+            List<Callable<AttemptResult>> attempts = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                URI target = receiver.uri("/" + i);
+                attempts.add(() -> sender.send(request(target, "s")));
+            }
+            for (Future<AttemptResult> attempt : workers.invokeAll(attempts)) {
+                assertThat(attempt.get().succeeded()).isTrue();
+            }
+        } finally {
+            workers.shutdownNow();
+        }
+        assertThat(receiver.pending()).isEqualTo(40);
     }
 
     @Test
@@ -283,7 +304,7 @@ class HttpDeliverySenderTest {
         AttemptResult result = sender.send(request(receiver.uri("/"), null));
 
         assertThat(result.succeeded()).isFalse();
-        assertThat(result.error()).isNotBlank();
+        assertThat(result.error()).isEqualTo("the delivery sender is closed");
         assertThat(receiver.pending()).isZero();
     }
 }

@@ -104,7 +104,8 @@ final class TestCa {
                     X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()), serverKeys)
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+                    .addExtension(Extension.extendedKeyUsage, false,
+                            new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
                     .addExtension(Extension.subjectAlternativeName, false,
                             new GeneralNames(alternatives.toArray(GeneralName[]::new)))
                     .addExtension(Extension.authorityKeyIdentifier, false,
@@ -142,8 +143,8 @@ final class TestCa {
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair signer) throws Exception {
-        return new JcaX509CertificateConverter()
-                .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer.getPrivate())));
+        return new JcaX509CertificateConverter().getCertificate(
+                builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer.getPrivate())));
     }
 
     private static KeyPair ecKeys() throws Exception {

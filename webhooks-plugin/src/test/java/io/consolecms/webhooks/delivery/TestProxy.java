@@ -34,6 +34,7 @@ final class TestProxy implements AutoCloseable {
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final List<String> requestLines = new CopyOnWriteArrayList<>();
     private final List<String> passedLines = new CopyOnWriteArrayList<>();
+    private volatile boolean refuseTunnels;
 
     private TestProxy(String user, String password) {
         try {
@@ -54,6 +55,12 @@ final class TestProxy implements AutoCloseable {
     /** A proxy that demands Basic authentication with these credentials. */
     static TestProxy withBasicAuth(String user, String password) {
         return new TestProxy(user, password);
+    }
+
+    /** From now on answers every CONNECT with 403, as a proxy whose rules forbid the target. */
+    TestProxy refusingTunnels() {
+        refuseTunnels = true;
+        return this;
     }
 
     /** {@code http://127.0.0.1:<port>}, with {@code userInfo} (already percent-encoded) when not {@code null}. */
@@ -98,15 +105,22 @@ final class TestProxy implements AutoCloseable {
             List<String> headers = readHeaders(in);
             byte[] body = in.readNBytes(contentLength(headers));
             requestLines.add(requestLine);
-            if (expectedAuthorization != null && !expectedAuthorization.equals(header(headers, "Proxy-Authorization"))) {
+            String authorization = header(headers, "Proxy-Authorization");
+            if (expectedAuthorization != null && !expectedAuthorization.equals(authorization)) {
                 out.write(("HTTP/1.1 407 Proxy Authentication Required\r\n"
                         + "Proxy-Authenticate: Basic realm=\"test proxy\"\r\n"
                         + "Content-Length: 0\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 return;
             }
-            passedLines.add(requestLine);
             String[] parts = requestLine.split(" ");
+            if (refuseTunnels && parts[0].equals("CONNECT")) {
+                out.write("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                return;
+            }
+            passedLines.add(requestLine);
             if (parts[0].equals("CONNECT")) {
                 tunnel(in, out, parts[1]);
             } else {
@@ -121,7 +135,8 @@ final class TestProxy implements AutoCloseable {
 
     private void tunnel(InputStream in, OutputStream out, String authority) throws IOException {
         int colon = authority.lastIndexOf(':');
-        try (Socket upstream = new Socket(authority.substring(0, colon), Integer.parseInt(authority.substring(colon + 1)))) {
+        String host = authority.substring(0, colon);
+        try (Socket upstream = new Socket(host, Integer.parseInt(authority.substring(colon + 1)))) {
             sockets.add(upstream);
             out.write("HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();

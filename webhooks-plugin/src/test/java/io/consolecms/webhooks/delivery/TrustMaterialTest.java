@@ -24,7 +24,8 @@ class TrustMaterialTest {
 
     @Test
     void readsSeveralPemCertificatesAndIgnoresLineBreaksInTheBase64() {
-        String both = Base64.getMimeEncoder().encodeToString((CA.pem() + OTHER.pem()).getBytes(StandardCharsets.US_ASCII));
+        String both = Base64.getMimeEncoder()
+                .encodeToString((CA.pem() + OTHER.pem()).getBytes(StandardCharsets.US_ASCII));
 
         assertThat(both).contains("\r\n");
         assertThat(TrustMaterial.parse(both)).containsExactly(CA.certificate(), OTHER.certificate());
