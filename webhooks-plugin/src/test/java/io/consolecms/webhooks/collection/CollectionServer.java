@@ -31,13 +31,24 @@ final class CollectionServer extends JerseyTest implements AutoCloseable {
         super(application);
     }
 
-    /** Starts a server with {@code resources}. */
+    /** Starts a server with {@code resources}, called by {@code admin}. */
     static CollectionServer start(Object... resources) throws Exception {
+        return start(true, resources);
+    }
+
+    /** Starts a server with {@code resources}, called by nobody in particular. */
+    static CollectionServer startAnonymous(Object... resources) throws Exception {
+        return start(false, resources);
+    }
+
+    private static CollectionServer start(boolean admin, Object... resources) throws Exception {
         ResourceConfig application = new ResourceConfig();
         for (Object resource : resources) {
             application.register(resource);
         }
-        application.register(new AdminCaller());
+        if (admin) {
+            application.register(new AdminCaller());
+        }
         application.property(TestProperties.CONTAINER_PORT, "0");
         CollectionServer server = new CollectionServer(application);
         server.forceSet(TestProperties.CONTAINER_PORT, "0");
