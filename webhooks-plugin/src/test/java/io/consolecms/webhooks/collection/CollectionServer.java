@@ -110,8 +110,12 @@ final class CollectionServer extends JerseyTest implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        tearDown();
+    public void close() {
+        try {
+            tearDown();
+        } catch (Exception failed) {
+            throw new IllegalStateException("cannot stop the test server", failed);
+        }
     }
 
     /** Names the caller {@code admin}, as the host does once it has checked the admin token. */
