@@ -34,6 +34,8 @@ record WebhookPatch(Map<String, String> set, Set<String> unset, List<FieldError>
                 case "$set" -> {
                     if (!members.isObject()) {
                         WebhookFieldsReader.add(errors, "$set", "must be an object of the fields to set");
+                    } else if (members.has("proxy") && members.has("proxy.url")) {
+                        WebhookFieldsReader.add(errors, "proxy", "set either proxy or proxy.url, not both");
                     } else {
                         members.properties().forEach(member ->
                                 WebhookFieldsReader.read(member.getKey(), member.getValue(), set, errors));

@@ -31,13 +31,24 @@ final class CollectionServer extends JerseyTest implements AutoCloseable {
         super(application);
     }
 
-    /** Starts a server with {@code resources}. */
+    /** Starts a server with {@code resources}, called by {@code admin}. */
     static CollectionServer start(Object... resources) throws Exception {
+        return start(true, resources);
+    }
+
+    /** Starts a server with {@code resources}, called by nobody in particular. */
+    static CollectionServer startAnonymous(Object... resources) throws Exception {
+        return start(false, resources);
+    }
+
+    private static CollectionServer start(boolean admin, Object... resources) throws Exception {
         ResourceConfig application = new ResourceConfig();
         for (Object resource : resources) {
             application.register(resource);
         }
-        application.register(new AdminCaller());
+        if (admin) {
+            application.register(new AdminCaller());
+        }
         application.property(TestProperties.CONTAINER_PORT, "0");
         CollectionServer server = new CollectionServer(application);
         server.forceSet(TestProperties.CONTAINER_PORT, "0");
@@ -99,8 +110,12 @@ final class CollectionServer extends JerseyTest implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        tearDown();
+    public void close() {
+        try {
+            tearDown();
+        } catch (Exception failed) {
+            throw new IllegalStateException("cannot stop the test server", failed);
+        }
     }
 
     /** Names the caller {@code admin}, as the host does once it has checked the admin token. */

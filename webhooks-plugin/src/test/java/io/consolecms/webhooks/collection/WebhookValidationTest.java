@@ -258,6 +258,8 @@ class WebhookValidationTest {
         assertThat(patchErrors("{\"$set\":{\"__STATE__\":\"DRAFT\"}}")).containsOnlyKeys("__STATE__");
         assertThat(patchErrors("{\"$unset\":{\"hasSecret\":true,\"nope\":true}}")).containsOnlyKeys("hasSecret", "nope");
         assertThat(patchErrors("{\"$set\":5,\"$unset\":\"x\"}")).containsOnlyKeys("$set", "$unset");
+        assertThat(patchErrors("{\"$set\":{\"proxy\":null,\"proxy.url\":\"http://p.example.com\"}}"))
+                .containsOnlyKeys("proxy");
         assertThat(patchErrors("{}")).isEmpty();
     }
 

@@ -185,6 +185,17 @@ class WebhooksResourceTest {
         assertThat(many.json().get("errors").size()).isLessThanOrEqualTo(WebhookFieldsReader.MAX_ERRORS);
     }
 
+    @Test
+    void recordsPublicAsTheAuthorWhenTheRequestNamesNobody() throws Exception {
+        try (CollectionServer anonymous = CollectionServer.startAnonymous(
+                new WebhooksResource(new WebhookStore(dataSource), validator))) {
+            CollectionServer.Reply created = call(anonymous.post("/api/webhooks/", minimal()));
+            JsonNode document = call(anonymous.get("/api/webhooks/" + created.json().get("_id").asText())).json();
+            assertThat(document.get("creatorId").asText()).isEqualTo("public");
+            assertThat(document.get("updaterId").asText()).isEqualTo("public");
+        }
+    }
+
     // ---- listing and counting
 
     @Test

@@ -1,0 +1,29 @@
+package io.consolecms.webhooks.collection;
+
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+class WebhookStorePostgresTest extends WebhookStoreContract {
+
+    private static TestPostgres postgres;
+    private static DataSource database;
+
+    @BeforeAll
+    static void startPostgres() throws Exception {
+        postgres = TestPostgres.start();
+        database = postgres.newDatabase();
+    }
+
+    @AfterAll
+    static void stopPostgres() throws Exception {
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    @Override
+    DataSource dataSource() {
+        return database;
+    }
+}
