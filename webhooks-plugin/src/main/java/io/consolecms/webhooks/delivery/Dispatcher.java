@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.BlockingQueue;
@@ -19,7 +20,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +44,8 @@ public final class Dispatcher implements AutoCloseable {
     private final String owner = "webhooks-" + ObjectId.next();
 
     private final Semaphore wakeups = new Semaphore(0);
-    private final AtomicLong earliestRetry = new AtomicLong(Long.MAX_VALUE);
+    /** Retries this host scheduled that fall due before the next scan: claimed on time without polling. */
+    private final PriorityQueue<Long> soonRetries = new PriorityQueue<>();
     private final TargetLanes lanes;
     private final ConcurrentLinkedQueue<ClaimedDelivery> unstarted = new ConcurrentLinkedQueue<>();
     private final BlockingQueue<Outcome> outcomes = new LinkedBlockingQueue<>();
@@ -104,15 +105,22 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     private void waitForWork() throws InterruptedException {
-        long now = clock.millis();
-        long retryAt = earliestRetry.get();
-        long wait = Math.min(scanInterval.toMillis(), Math.max(0, retryAt - now));
+        long wait = scanInterval.toMillis();
+        synchronized (soonRetries) {
+            Long next = soonRetries.peek();
+            if (next != null) {
+                wait = Math.min(wait, Math.max(0, next - clock.millis()));
+            }
+        }
         if (wait > 0) {
             wakeups.tryAcquire(wait, TimeUnit.MILLISECONDS);
         }
         wakeups.drainPermits();
-        if (retryAt <= clock.millis()) {
-            earliestRetry.compareAndSet(retryAt, Long.MAX_VALUE);
+        long now = clock.millis();
+        synchronized (soonRetries) {
+            while (!soonRetries.isEmpty() && soonRetries.peek() <= now) {
+                soonRetries.poll();
+            }
         }
     }
 
@@ -203,7 +211,7 @@ public final class Dispatcher implements AutoCloseable {
                 }
                 batch.add(first);
                 outcomes.drainTo(batch, MAX_BATCH - 1);
-                outbox.record(owner, batch, settings.retrySchedule(), random).ifPresent(this::retryAt);
+                outbox.record(owner, batch, settings.retrySchedule(), random).forEach(this::retryAt);
             } catch (InterruptedException interrupted) {
                 return;
             } catch (SQLException | RuntimeException failure) {
@@ -216,8 +224,12 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     private void retryAt(long millis) {
-        earliestRetry.accumulateAndGet(millis, Math::min);
-        wake();
+        if (millis - clock.millis() < scanInterval.toMillis()) {
+            synchronized (soonRetries) {
+                soonRetries.add(millis);
+            }
+            wake();
+        }
     }
 
     private static URI parse(String target) {

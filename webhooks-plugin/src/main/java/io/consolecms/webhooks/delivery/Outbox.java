@@ -13,7 +13,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.random.RandomGenerator;
 import javax.sql.DataSource;
 
@@ -194,12 +193,12 @@ final class Outbox {
      * lost meanwhile (it expired and another host claimed the delivery) is dropped: that host's attempt counts.
      *
      * @param schedule the retry schedule deciding the next attempt of failed ones
-     * @return the earliest next attempt that was scheduled (epoch millis), if any
+     * @return when the next attempts that were scheduled are due (epoch millis)
      */
-    OptionalLong record(String owner, List<Outcome> outcomes, RetrySchedule schedule, RandomGenerator random)
+    List<Long> record(String owner, List<Outcome> outcomes, RetrySchedule schedule, RandomGenerator random)
             throws SQLException {
         if (outcomes.isEmpty()) {
-            return OptionalLong.empty();
+            return List.of();
         }
         long now = clock.millis();
         List<Settlement> settlements = new ArrayList<>();
@@ -214,8 +213,7 @@ final class Outbox {
                 insertAttempts(connection, kept);
                 updateWebhooks(connection, kept, now);
                 connection.commit();
-                return kept.stream().filter(s -> s.nextAttemptAt() != null)
-                        .mapToLong(Settlement::nextAttemptAt).min();
+                return kept.stream().map(Settlement::nextAttemptAt).filter(Objects::nonNull).toList();
             } catch (SQLException | RuntimeException failure) {
                 connection.rollback();
                 throw failure;
