@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -93,9 +94,11 @@ final class Outbox {
             if (candidates.isEmpty()) {
                 return List.of();
             }
+            // every host locks rows in id order (some drivers run a batch as one transaction), so hosts claiming at
+            // once only wait on each other, never deadlock; the update counts say which claims this host won
+            candidates.sort(Comparator.naturalOrder());
             List<String> claimed = new ArrayList<>();
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
+            connection.setAutoCommit(true);
             try (PreparedStatement update = connection.prepareStatement("UPDATE webhook_deliveries"
                     + " SET lease_owner = ?, lease_expires_at = ? WHERE id = ? AND status = 'pending' AND " + FREE)) {
                 for (String id : candidates) {
@@ -106,17 +109,11 @@ final class Outbox {
                     update.addBatch();
                 }
                 int[] counts = update.executeBatch();
-                connection.commit();
                 for (int i = 0; i < counts.length; i++) {
                     if (changed(counts[i])) {
                         claimed.add(candidates.get(i));
                     }
                 }
-            } catch (SQLException | RuntimeException failure) {
-                connection.rollback();
-                throw failure;
-            } finally {
-                connection.setAutoCommit(autoCommit);
             }
             return claimed.isEmpty() ? List.of() : load(connection, owner, claimed);
         }
@@ -205,6 +202,10 @@ final class Outbox {
         for (Outcome outcome : outcomes) {
             settlements.add(Settlement.of(outcome, schedule, random));
         }
+        // rows are locked in one order by every host (webhook, then time, then delivery), so batches never deadlock
+        settlements.sort(Comparator.comparing((Settlement s) -> s.outcome().delivery().webhookId())
+                .thenComparingLong(s -> s.outcome().at())
+                .thenComparing(s -> s.outcome().delivery().id()));
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
