@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -138,8 +139,8 @@ public final class Dispatcher implements AutoCloseable {
                 dispatch(delivery, now, release);
             }
             outbox.release(owner, release);
-            if (claimed.size() < limit) {
-                return;
+            if (claimed.size() < limit || !release.isEmpty()) {
+                return; // claims given back: their lanes are full, the next claim skips them
             }
             backlog = true;
         }
@@ -194,7 +195,7 @@ public final class Dispatcher implements AutoCloseable {
         URI target = parse(next.target());
         try {
             workers.execute(() -> attempt(lane, next, target));
-        } catch (java.util.concurrent.RejectedExecutionException closing) {
+        } catch (RejectedExecutionException closing) {
             lanes.finished(lane, next, false);
             unstarted.add(next);
         }

@@ -55,6 +55,7 @@ final class TargetLanes {
             lane.add(delivery.webhookId());
             return Admission.QUEUED;
         }
+        lane.overflow.add(delivery.webhookId());
         return Admission.FULL;
     }
 
@@ -94,6 +95,9 @@ final class TargetLanes {
         for (Lane lane : lanes.values()) {
             if (lane.waiting.size() >= perTarget) {
                 busy.addAll(lane.webhooks.keySet());
+                busy.addAll(lane.overflow);
+            } else {
+                lane.overflow.clear();
             }
         }
         return busy;
@@ -116,6 +120,8 @@ final class TargetLanes {
     private static final class Lane {
         private final ArrayDeque<ClaimedDelivery> waiting = new ArrayDeque<>();
         private final Map<String, Integer> webhooks = new HashMap<>();
+        /** Webhooks whose claims were given back because the lane was full: skipped until it has room. */
+        private final Set<String> overflow = new HashSet<>();
         private int active;
 
         void add(String webhookId) {

@@ -156,10 +156,13 @@ class DispatcherTest {
     void aReceiverThatNeverAnswersTimesOutWithoutHoldingUpAnotherTarget() throws Exception {
         Receiver dead = receiver(Receiver.hanging());
         Receiver alive = receiver(Receiver.answering(200));
-        String deadHook = db.webhook("service_created", dead.url()).insert();
+        // several webhooks on the dead host: its lane fills up whichever webhook the deliveries belong to
+        List<String> deadHooks = List.of(db.webhook("service_created", dead.uri("/a").toString()).insert(),
+                db.webhook("service_created", dead.uri("/b").toString()).insert(),
+                db.webhook("service_created", dead.uri("/c").toString()).insert());
         String aliveHook = db.webhook("project_created", alive.url()).insert();
         startDispatcher(settings(FAST, Duration.ofSeconds(2), 4, 2));
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < 3; i++) {
             ingest.onEvent(Events.event("{\"eventName\":\"service_created\",\"eventTimestamp\":" + i + ",\"payload\":{}}"));
         }
         await().atMost(Duration.ofSeconds(1)).until(() -> dead.requests().size() == 2);
@@ -169,9 +172,9 @@ class DispatcherTest {
         // the dead target's attempts take 2 s to time out; the other target is served long before
         await().atMost(Duration.ofMillis(1500)).until(() -> alive.requests().size() == 1);
         assertThat(dead.requests()).hasSize(2);
-        await().atMost(Duration.ofSeconds(5)).until(() -> db.deliveriesOf(deadHook).stream()
+        await().atMost(Duration.ofSeconds(5)).until(() -> deadHooks.stream().flatMap(hook -> db.deliveriesOf(hook).stream())
                 .filter(row -> (Integer) row.get("attempts") >= 1).count() >= 2);
-        Map<String, Object> timedOut = db.deliveriesOf(deadHook).stream()
+        Map<String, Object> timedOut = deadHooks.stream().flatMap(hook -> db.deliveriesOf(hook).stream())
                 .filter(row -> (Integer) row.get("attempts") >= 1).findFirst().orElseThrow();
         assertThat((String) timedOut.get("last_error")).contains("timed out");
         assertThat(db.attemptsOf((String) timedOut.get("id")).get(0).get("duration_ms")).isInstanceOf(Long.class);

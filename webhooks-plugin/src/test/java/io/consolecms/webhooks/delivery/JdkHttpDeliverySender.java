@@ -12,7 +12,7 @@ import java.time.Duration;
  * A small real sender for tests, on the JDK's HTTP client: the delivery headers, a whole-request timeout, no
  * redirects, {@code Retry-After} in seconds. Stands in for the product's sender so that tests talk to real servers.
  */
-final class JdkHttpDeliverySender implements DeliverySender {
+class JdkHttpDeliverySender implements DeliverySender {
 
     private final HttpClient client = HttpClient.newBuilder()
             .followRedirects(HttpClient.Redirect.NEVER)
