@@ -19,11 +19,21 @@ final class DeliveryDatabase {
 
     final DataSource dataSource;
 
+    /** A fresh H2 in-memory database. */
     DeliveryDatabase() {
+        this(h2());
+    }
+
+    /** Any empty database, e.g. a PostgreSQL one; migrated here. */
+    DeliveryDatabase(DataSource empty) {
+        Migrations.migrate(empty);
+        this.dataSource = empty;
+    }
+
+    private static DataSource h2() {
         JdbcDataSource h2 = new JdbcDataSource();
         h2.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        Migrations.migrate(h2);
-        this.dataSource = h2;
+        return h2;
     }
 
     /** A webhook as the collection stores it, built fluently then inserted. */
