@@ -3,6 +3,7 @@ package io.consolecms.webhooks.delivery;
 import io.consolecms.plugin.PluginContext;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import javax.sql.DataSource;
 
@@ -15,6 +16,7 @@ public final class DeliveryModule implements AutoCloseable {
     private final DeliverySettings settings;
     private final DeliverySender sender;
     private final Dispatcher dispatcher;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private DeliveryModule(DeliverySettings settings, DeliverySender sender, Dispatcher dispatcher) {
         this.settings = settings;
@@ -57,9 +59,12 @@ public final class DeliveryModule implements AutoCloseable {
         return settings;
     }
 
-    /** Stops dispatching (in-flight attempts get their timeout plus 5 s), then closes the sender. */
+    /** Stops dispatching (in-flight attempts get their timeout plus 5 s), then closes the sender. Idempotent. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             dispatcher.close();
         } finally {

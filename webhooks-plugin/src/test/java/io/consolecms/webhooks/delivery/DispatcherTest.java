@@ -161,18 +161,20 @@ class DispatcherTest {
                 db.webhook("service_created", dead.uri("/b").toString()).insert(),
                 db.webhook("service_created", dead.uri("/c").toString()).insert());
         String aliveHook = db.webhook("project_created", alive.url()).insert();
-        startDispatcher(settings(FAST, Duration.ofSeconds(2), 4, 2));
+        startDispatcher(settings(FAST, Duration.ofSeconds(5), 4, 2));
         for (int i = 0; i < 3; i++) {
             ingest.onEvent(Events.event("{\"eventName\":\"service_created\",\"eventTimestamp\":" + i + ",\"payload\":{}}"));
         }
-        await().atMost(Duration.ofSeconds(1)).until(() -> dead.requests().size() == 2);
+        await().atMost(Duration.ofSeconds(3)).until(() -> dead.requests().size() == 2);
+        long deadSince = System.currentTimeMillis();
 
         ingest.onEvent(projectCreated("acme", "p1"));
 
-        // the dead target's attempts take 2 s to time out; the other target is served long before
-        await().atMost(Duration.ofMillis(1500)).until(() -> alive.requests().size() == 1);
+        // the dead target's attempts take 5 s to time out; the other target is served before
+        await().atMost(Duration.ofSeconds(4)).until(() -> alive.requests().size() == 1);
+        assertThat(System.currentTimeMillis() - deadSince).isLessThan(5_000);
         assertThat(dead.requests()).hasSize(2);
-        await().atMost(Duration.ofSeconds(5)).until(() -> deadHooks.stream().flatMap(hook -> db.deliveriesOf(hook).stream())
+        await().atMost(Duration.ofSeconds(10)).until(() -> deadHooks.stream().flatMap(hook -> db.deliveriesOf(hook).stream())
                 .filter(row -> (Integer) row.get("attempts") >= 1).count() >= 2);
         Map<String, Object> timedOut = deadHooks.stream().flatMap(hook -> db.deliveriesOf(hook).stream())
                 .filter(row -> (Integer) row.get("attempts") >= 1).findFirst().orElseThrow();
@@ -230,7 +232,7 @@ class DispatcherTest {
         for (int i = 0; i < 3; i++) {
             ingest.onEvent(projectCreated("acme", "p" + i));
         }
-        await().atMost(Duration.ofSeconds(1)).until(() -> dead.requests().size() == 1);
+        await().atMost(Duration.ofSeconds(3)).until(() -> dead.requests().size() == 1);
 
         dispatcher.close();
         dispatcher = null;
