@@ -90,40 +90,68 @@ final class Outbox {
         }
         long now = clock.millis();
         try (Connection connection = dataSource.getConnection()) {
-            List<String> candidates = dueIds(connection, now, limit, excludedWebhooks);
-            if (candidates.isEmpty()) {
-                return List.of();
-            }
-            // every host locks rows in id order (some drivers run a batch as one transaction), so hosts claiming at
-            // once only wait on each other, never deadlock; the update counts say which claims this host won
-            candidates.sort(Comparator.naturalOrder());
-            List<String> claimed = new ArrayList<>();
-            connection.setAutoCommit(true);
-            try (PreparedStatement update = connection.prepareStatement("UPDATE webhook_deliveries"
-                    + " SET lease_owner = ?, lease_expires_at = ? WHERE id = ? AND status = 'pending' AND " + FREE)) {
-                for (String id : candidates) {
-                    update.setString(1, owner);
-                    update.setLong(2, now + lease.toMillis());
-                    update.setString(3, id);
-                    update.setLong(4, now);
-                    update.addBatch();
+            boolean autoCommit = connection.getAutoCommit();
+            // PostgreSQL: candidates are row-locked and rows other hosts are claiming are skipped, so hosts claiming
+            // at once take different deliveries instead of racing for the same ones. Elsewhere the conditional
+            // update alone keeps claims exclusive.
+            boolean skipLocked = isPostgres(connection);
+            connection.setAutoCommit(!skipLocked);
+            try {
+                List<String> claimed = claimCandidates(connection, owner, now, limit, lease, excludedWebhooks, skipLocked);
+                if (skipLocked) {
+                    connection.commit();
                 }
-                int[] counts = update.executeBatch();
-                for (int i = 0; i < counts.length; i++) {
-                    if (changed(counts[i])) {
-                        claimed.add(candidates.get(i));
-                    }
+                return claimed.isEmpty() ? List.of() : load(connection, owner, claimed);
+            } catch (SQLException | RuntimeException failure) {
+                if (skipLocked) {
+                    connection.rollback();
                 }
+                throw failure;
+            } finally {
+                connection.setAutoCommit(autoCommit);
             }
-            return claimed.isEmpty() ? List.of() : load(connection, owner, claimed);
         }
     }
 
-    private static List<String> dueIds(Connection connection, long now, int limit, Collection<String> excluded)
+    private static List<String> claimCandidates(Connection connection, String owner, long now, int limit,
+                                                Duration lease, Collection<String> excluded, boolean skipLocked)
             throws SQLException {
+        List<String> candidates = dueIds(connection, now, limit, excluded, skipLocked);
+        if (candidates.isEmpty()) {
+            return List.of();
+        }
+        // every host locks rows in id order (some drivers run a batch as one transaction), so hosts claiming at
+        // once only wait on each other, never deadlock; the update counts say which claims this host won
+        candidates.sort(Comparator.naturalOrder());
+        List<String> claimed = new ArrayList<>();
+        try (PreparedStatement update = connection.prepareStatement("UPDATE webhook_deliveries"
+                + " SET lease_owner = ?, lease_expires_at = ? WHERE id = ? AND status = 'pending' AND " + FREE)) {
+            for (String id : candidates) {
+                update.setString(1, owner);
+                update.setLong(2, now + lease.toMillis());
+                update.setString(3, id);
+                update.setLong(4, now);
+                update.addBatch();
+            }
+            int[] counts = update.executeBatch();
+            for (int i = 0; i < counts.length; i++) {
+                if (changed(counts[i])) {
+                    claimed.add(candidates.get(i));
+                }
+            }
+        }
+        return claimed;
+    }
+
+    private static boolean isPostgres(Connection connection) throws SQLException {
+        return "PostgreSQL".equalsIgnoreCase(connection.getMetaData().getDatabaseProductName());
+    }
+
+    private static List<String> dueIds(Connection connection, long now, int limit, Collection<String> excluded,
+                                       boolean skipLocked) throws SQLException {
         String sql = "SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ? AND " + FREE
                 + (excluded.isEmpty() ? "" : " AND webhook_id NOT IN (" + placeholders(excluded.size()) + ")")
-                + " ORDER BY next_attempt_at LIMIT ?";
+                + " ORDER BY next_attempt_at LIMIT ?" + (skipLocked ? " FOR UPDATE SKIP LOCKED" : "");
         try (PreparedStatement select = connection.prepareStatement(sql)) {
             int index = 1;
             select.setLong(index++, now);
