@@ -8,11 +8,15 @@ import io.consolecms.webhooks.collection.WebhookStore;
 import io.consolecms.webhooks.collection.WebhookValidator;
 import io.consolecms.webhooks.collection.WebhooksCollection;
 import io.consolecms.webhooks.collection.WebhooksResource;
+import io.consolecms.webhooks.delivery.DeliveryModule;
+import io.consolecms.webhooks.delivery.HttpDeliverySender;
+import io.consolecms.webhooks.delivery.TargetPolicy;
 
-/** The Events → Webhooks plugin. */
+/** The Events → Webhooks plugin: the collection, the event catalog, and the delivery of matching events. */
 public final class WebhooksPlugin implements Plugin {
 
     private WebhookValidator validator;
+    private DeliveryModule deliveries;
 
     @Override
     public String id() {
@@ -29,12 +33,22 @@ public final class WebhooksPlugin implements Plugin {
         context.addResource(new WebhooksResource(webhooks, validator));
         context.addResource(new EventsResource(catalog));
         context.addUiAssets("io/consolecms/webhooks/ui");
+        deliveries = DeliveryModule.start(context, settings -> new HttpDeliverySender(settings.timeout(),
+                // no deny list set: the defaults (loopback, link-local, unspecified, multicast)
+                TargetPolicy.parse(settings.allowNetworks(),
+                        settings.denyNetworks().isEmpty() ? null : settings.denyNetworks())));
     }
 
     @Override
     public void close() {
-        if (validator != null) {
-            validator.close();
+        try {
+            if (deliveries != null) {
+                deliveries.close();
+            }
+        } finally {
+            if (validator != null) {
+                validator.close();
+            }
         }
     }
 }

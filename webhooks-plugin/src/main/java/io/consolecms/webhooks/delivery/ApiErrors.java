@@ -1,0 +1,43 @@
+package io.consolecms.webhooks.delivery;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.Map;
+
+/** The delivery API's client errors, shaped {@code {"errors":[{"field","message"}]}}. */
+final class ApiErrors {
+
+    private ApiErrors() {
+    }
+
+    static WebApplicationException badRequest(String field, String message) {
+        return error(Response.Status.BAD_REQUEST, field, message);
+    }
+
+    static WebApplicationException notFound(String field, String message) {
+        return error(Response.Status.NOT_FOUND, field, message);
+    }
+
+    private static WebApplicationException error(Response.Status status, String field, String message) {
+        return new WebApplicationException(Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(Map.of("errors", List.of(Map.of("field", field, "message", message)))).build());
+    }
+
+    /** A whole number query parameter within bounds, or {@code fallback} when absent. */
+    static int intParam(String name, String raw, int fallback, int min, int max) {
+        if (raw == null || raw.isBlank()) {
+            return fallback;
+        }
+        try {
+            int value = Integer.parseInt(raw.trim());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException notANumber) {
+            // reported below
+        }
+        throw badRequest(name, "must be a whole number from " + min + " to " + max);
+    }
+}

@@ -1,0 +1,43 @@
+package io.consolecms.webhooks.delivery;
+
+/**
+ * A delivery this host holds a lease on, with what an attempt needs.
+ *
+ * @param id the delivery's id, sent as {@code webhook-id}
+ * @param webhookId the webhook's id
+ * @param eventId the stored event's id
+ * @param eventName the event's name
+ * @param attempts attempts made so far, in all rounds
+ * @param roundStart the attempt count at which the current budget began (see redeliver)
+ * @param webhookState the webhook's {@code __STATE__}, or {@code null} when the webhook no longer exists
+ * @param target the webhook's URL, or {@code null} when the webhook no longer exists
+ * @param secret the webhook's secret, or {@code null}
+ * @param base64Ca the webhook's extra CA certificates, or {@code null}
+ * @param proxyUrl the webhook's proxy, or {@code null}
+ * @param body the exact event JSON
+ */
+record ClaimedDelivery(String id, String webhookId, String eventId, String eventName, int attempts, int roundStart,
+                       String webhookState, String target, String secret, String base64Ca, String proxyUrl,
+                       byte[] body) {
+
+    /** Why this delivery must not be attempted at all, or {@code null} when it may. */
+    String undeliverableReason() {
+        if (webhookState == null || "DELETED".equals(webhookState)) {
+            return "the webhook was deleted: not delivered";
+        }
+        if ("TRASH".equals(webhookState)) {
+            return "the webhook is in the trash: not delivered";
+        }
+        if (!"PUBLIC".equals(webhookState)) {
+            return "the webhook is not published (" + webhookState + "): not delivered";
+        }
+        return null;
+    }
+
+    @Override
+    public String toString() {
+        // never the secret
+        return "ClaimedDelivery[" + id + " of webhook " + webhookId + ", event " + eventName + ", attempts " + attempts
+                + "]";
+    }
+}

@@ -1,0 +1,59 @@
+package io.consolecms.webhooks.delivery;
+
+import io.consolecms.plugin.PluginSettings;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The delivery settings of the webhooks plugin, parsed once at start.
+ *
+ * @param retrySchedule {@code CMS_WEBHOOKS_RETRY_SCHEDULE}: delays between attempts
+ * @param timeout {@code CMS_WEBHOOKS_TIMEOUT}: whole-request timeout of one attempt
+ * @param allowNetworks {@code CMS_WEBHOOKS_ALLOW_NETWORKS}: raw CIDRs, judged by the target policy
+ * @param denyNetworks {@code CMS_WEBHOOKS_DENY_NETWORKS}: raw CIDRs, or empty for the target policy's defaults
+ * @param workers {@code CMS_WEBHOOKS_WORKERS}: how many attempts run at once in this host
+ * @param perTarget {@code CMS_WEBHOOKS_PER_TARGET}: how many attempts run at once against one scheme+host+port
+ */
+public record DeliverySettings(RetrySchedule retrySchedule, Duration timeout, List<String> allowNetworks,
+                               List<String> denyNetworks, int workers, int perTarget) {
+
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
+    public static final int DEFAULT_WORKERS = 16;
+    public static final int DEFAULT_PER_TARGET = 4;
+
+    public DeliverySettings {
+        Objects.requireNonNull(retrySchedule, "retrySchedule");
+        Objects.requireNonNull(timeout, "timeout");
+        allowNetworks = List.copyOf(allowNetworks);
+        denyNetworks = List.copyOf(denyNetworks);
+        if (timeout.isZero() || timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must be positive: " + timeout);
+        }
+        if (workers < 1 || perTarget < 1) {
+            throw new IllegalArgumentException("workers and perTarget must be positive");
+        }
+    }
+
+    /** Reads the settings; an {@link PluginSettings.InvalidSettingException} names the variable to fix. */
+    public static DeliverySettings from(PluginSettings settings) {
+        RetrySchedule schedule = new RetrySchedule(settings.durations("retry-schedule", RetrySchedule.DEFAULT.delays()));
+        Duration timeout = settings.duration("timeout", DEFAULT_TIMEOUT);
+        if (timeout.isZero()) {
+            throw new PluginSettings.InvalidSettingException(settings.variable("timeout"), "must be longer than 0");
+        }
+        return new DeliverySettings(schedule, timeout,
+                settings.list("allow-networks", List.of()),
+                settings.list("deny-networks", List.of()),
+                settings.positiveInt("workers", DEFAULT_WORKERS),
+                settings.positiveInt("per-target", DEFAULT_PER_TARGET));
+    }
+
+    /**
+     * How long a claim on a delivery lasts: long enough for a queued attempt to wait its turn and run to its timeout,
+     * short enough that a dead host's deliveries are soon made again by another.
+     */
+    public Duration lease() {
+        return timeout.multipliedBy(2).plusSeconds(10);
+    }
+}

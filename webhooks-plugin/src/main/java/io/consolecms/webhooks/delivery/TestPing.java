@@ -1,0 +1,131 @@
+package io.consolecms.webhooks.delivery;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.consolecms.webhooks.ObjectId;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import javax.sql.DataSource;
+
+/**
+ * Sends a {@code webhook_ping} event to one webhook now, whatever its state, and records it as a delivery with its one
+ * attempt (no retries: the administrator is watching).
+ */
+final class TestPing {
+
+    static final String EVENT_NAME = "webhook_ping";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final RetrySchedule ONE_ATTEMPT = new RetrySchedule(List.of());
+
+    private final DataSource dataSource;
+    private final Outbox outbox;
+    private final DeliverySender sender;
+    private final DeliverySettings settings;
+    private final Clock clock;
+    private final String owner = "webhooks-test-" + ObjectId.next();
+
+    TestPing(DataSource dataSource, Outbox outbox, DeliverySender sender, DeliverySettings settings, Clock clock) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.outbox = Objects.requireNonNull(outbox, "outbox");
+        this.sender = Objects.requireNonNull(sender, "sender");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Sends the test event; empty when the webhook does not exist. Blocks up to the attempt timeout. */
+    Optional<PingResult> ping(String webhookId) throws SQLException {
+        long now = clock.millis();
+        byte[] body = body(webhookId, now);
+        String eventId = ObjectId.next();
+        String deliveryId = ObjectId.next();
+        Optional<ClaimedDelivery> claimed = store(webhookId, eventId, deliveryId, body, now);
+        if (claimed.isEmpty()) {
+            return Optional.empty();
+        }
+        ClaimedDelivery delivery = claimed.get();
+        long at = clock.millis();
+        AttemptResult result = send(delivery);
+        outbox.record(owner, List.of(Outcome.attempted(delivery, at, result)), ONE_ATTEMPT, new SplittableRandom());
+        return Optional.of(new PingResult(deliveryId, result.succeeded(), result.statusCode(), result.durationMs(),
+                result.error(), ResponseBodies.cut(result.responseBody())));
+    }
+
+    private AttemptResult send(ClaimedDelivery delivery) {
+        URI target;
+        try {
+            target = new URI(delivery.target());
+        } catch (Exception invalid) {
+            return AttemptResult.noAnswer("the webhook's target is not a valid URL", 0);
+        }
+        return sender.send(new DeliveryRequest(delivery.id(), target, delivery.body(), delivery.secret(),
+                delivery.base64Ca(), delivery.proxyUrl()));
+    }
+
+    /** Stores the event and its delivery, already leased to this tester so that no dispatcher attempts it too. */
+    private Optional<ClaimedDelivery> store(String webhookId, String eventId, String deliveryId, byte[] body, long now)
+            throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try {
+                ClaimedDelivery delivery;
+                try (PreparedStatement select = connection.prepareStatement(
+                        "SELECT state, target, secret, base64_ca, proxy_url FROM webhooks WHERE id = ?")) {
+                    select.setString(1, webhookId);
+                    try (ResultSet rows = select.executeQuery()) {
+                        if (!rows.next()) {
+                            connection.rollback();
+                            return Optional.empty();
+                        }
+                        delivery = new ClaimedDelivery(deliveryId, webhookId, eventId, EVENT_NAME, 0, 0,
+                                rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4),
+                                rows.getString(5), body);
+                    }
+                }
+                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO webhook_events"
+                        + " (id, event_name, event_timestamp, body, created_at) VALUES (?, ?, ?, ?, ?)")) {
+                    insert.setString(1, eventId);
+                    insert.setString(2, EVENT_NAME);
+                    insert.setLong(3, now);
+                    insert.setBytes(4, body);
+                    insert.setLong(5, now);
+                    insert.executeUpdate();
+                }
+                try (PreparedStatement insert = connection.prepareStatement(Outbox.INSERT_DELIVERY)) {
+                    Outbox.bindNewDelivery(insert, deliveryId, webhookId, eventId, EVENT_NAME, now, owner,
+                            now + settings.lease().toMillis());
+                    insert.executeUpdate();
+                }
+                connection.commit();
+                return Optional.of(delivery);
+            } catch (SQLException | RuntimeException failure) {
+                connection.rollback();
+                throw failure;
+            } finally {
+                connection.setAutoCommit(autoCommit);
+            }
+        }
+    }
+
+    private static byte[] body(String webhookId, long now) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("eventName", EVENT_NAME);
+        event.put("eventTimestamp", now);
+        event.put("payload", Map.of("webhookId", webhookId));
+        try {
+            return JSON.writeValueAsBytes(event);
+        } catch (JsonProcessingException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.consolecms.webhooks.delivery;
+
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * {@code POST /api/webhooks/{id}/redeliver?since=}: delivers again every failed delivery of a webhook created since
+ * then (ISO-8601, or epoch milliseconds), e.g. after the receiver was down; 202 {@code {"redelivered":N}}.
+ */
+@Path("api/webhooks/{webhookId}/redeliver")
+@Produces(MediaType.APPLICATION_JSON)
+public final class WebhookRedeliverResource {
+
+    private final DeliveryLog log;
+    private final Runnable wake;
+
+    WebhookRedeliverResource(DeliveryLog log, Runnable wake) {
+        this.log = Objects.requireNonNull(log, "log");
+        this.wake = Objects.requireNonNull(wake, "wake");
+    }
+
+    @POST
+    public Response redeliver(@PathParam("webhookId") String webhookId, @QueryParam("since") String since)
+            throws SQLException {
+        Instant from = parseSince(since);
+        if (!log.webhookExists(webhookId)) {
+            throw ApiErrors.notFound("_id", "no webhook has this id");
+        }
+        int count = log.redeliverFailedSince(webhookId, from);
+        if (count > 0) {
+            wake.run();
+        }
+        return Response.accepted(Map.of("redelivered", count)).type(MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    static Instant parseSince(String since) {
+        if (since == null || since.isBlank()) {
+            throw ApiErrors.badRequest("since", "is required: an ISO-8601 time or epoch milliseconds");
+        }
+        String text = since.trim();
+        try {
+            if (text.matches("\\d{1,15}")) {
+                return Instant.ofEpochMilli(Long.parseLong(text));
+            }
+            try {
+                return Instant.parse(text);
+            } catch (DateTimeParseException notAnInstant) {
+                return OffsetDateTime.parse(text).toInstant();
+            }
+        } catch (DateTimeParseException | NumberFormatException invalid) {
+            throw ApiErrors.badRequest("since", "must be an ISO-8601 time (e.g. 2026-11-28T10:00:00Z) or epoch milliseconds");
+        }
+    }
+}

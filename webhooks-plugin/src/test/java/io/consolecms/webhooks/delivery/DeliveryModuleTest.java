@@ -1,0 +1,45 @@
+package io.consolecms.webhooks.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+class DeliveryModuleTest {
+
+    private final DeliveryDatabase db = new DeliveryDatabase();
+
+    @Test
+    void contributesTheListenerAndTheDeliveryResourcesAndClosesTheSender() throws Exception {
+        RecordingPluginContext context = new RecordingPluginContext(Map.of("CMS_WEBHOOKS_TIMEOUT", "2s"), db.dataSource);
+        AtomicBoolean senderClosed = new AtomicBoolean();
+
+        DeliveryModule module = DeliveryModule.start(context, settings -> new JdkHttpDeliverySender(settings.timeout()) {
+            @Override
+            public void close() {
+                senderClosed.set(true);
+            }
+        });
+
+        assertThat(module.settings().timeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(context.listeners).singleElement().isInstanceOf(EventIngest.class);
+        assertThat(context.resources).extracting(resource -> resource.getClass().getSimpleName())
+                .containsExactlyInAnyOrder("WebhookDeliveriesResource", "DeliveriesResource",
+                        "WebhookRedeliverResource", "WebhookTestResource");
+        module.close();
+        assertThat(senderClosed).isTrue();
+    }
+
+    @Test
+    void refusesToStartWithABadSettingNamingItsVariable() {
+        RecordingPluginContext context = new RecordingPluginContext(Map.of("CMS_WEBHOOKS_WORKERS", "many"), db.dataSource);
+
+        assertThatThrownBy(() -> DeliveryModule.start(context, settings -> new JdkHttpDeliverySender(settings.timeout())))
+                .hasMessageContaining("CMS_WEBHOOKS_WORKERS");
+        assertThat(context.listeners).isEmpty();
+        assertThat(context.resources).isEmpty();
+    }
+}

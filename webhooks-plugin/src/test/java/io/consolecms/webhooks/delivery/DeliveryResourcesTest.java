@@ -1,0 +1,324 @@
+package io.consolecms.webhooks.delivery;
+
+import static io.consolecms.webhooks.delivery.Events.projectCreated;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.consolecms.plugin.ConsoleEvent;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.client.Entity;
+import jakarta.ws.rs.core.Application;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.glassfish.jersey.jackson.JacksonFeature;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.test.JerseyTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One module and one server for the class (stopping the test server takes seconds); each test makes webhooks of its
+ * own, so tests do not see each other's deliveries.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DeliveryResourcesTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final DeliveryDatabase db = new DeliveryDatabase();
+    private final List<ScriptedReceiver> receivers = new ArrayList<>();
+    private RecordingPluginContext context;
+    private DeliveryModule module;
+    private JerseyTest server;
+
+    /** Stands in for the collection's own resource, which shares the {@code api/webhooks} prefix. */
+    @Path("api/webhooks")
+    @Produces(MediaType.APPLICATION_JSON)
+    public static final class CollectionStandIn {
+        @GET
+        @Path("{id}")
+        public Map<String, String> get(@PathParam("id") String id) {
+            return Map.of("collection", id);
+        }
+    }
+
+    @BeforeAll
+    void start() throws Exception {
+        context = new RecordingPluginContext(Map.of("CMS_WEBHOOKS_RETRY_SCHEDULE", "50ms,50ms",
+                "CMS_WEBHOOKS_TIMEOUT", "3s"), db.dataSource);
+        module = DeliveryModule.start(context, settings -> new JdkHttpDeliverySender(settings.timeout()));
+        server = new JerseyTest() {
+            @Override
+            protected Application configure() {
+                ResourceConfig config = new ResourceConfig().register(JacksonFeature.class)
+                        .register(new CollectionStandIn());
+                context.resources.forEach(config::register);
+                return config;
+            }
+        };
+        server.setUp();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        server.tearDown();
+        module.close();
+    }
+
+    @AfterEach
+    void closeReceivers() {
+        receivers.forEach(ScriptedReceiver::close);
+        receivers.clear();
+    }
+
+    private ScriptedReceiver receiver(ScriptedReceiver receiver) {
+        receivers.add(receiver);
+        return receiver;
+    }
+
+    private ConsoleEvent publish(ConsoleEvent event) throws Exception {
+        for (var listener : context.listeners) {
+            listener.onEvent(event);
+        }
+        return event;
+    }
+
+    /** A target for a path that may carry a query string. */
+    private jakarta.ws.rs.client.WebTarget target(String pathAndQuery) {
+        int question = pathAndQuery.indexOf('?');
+        if (question < 0) {
+            return server.target(pathAndQuery);
+        }
+        jakarta.ws.rs.client.WebTarget target = server.target(pathAndQuery.substring(0, question));
+        for (String pair : pathAndQuery.substring(question + 1).split("&")) {
+            String[] nameValue = pair.split("=", 2);
+            target = target.queryParam(nameValue[0], nameValue.length > 1 ? nameValue[1] : "");
+        }
+        return target;
+    }
+
+    private JsonNode get(String path) throws Exception {
+        Response response = target(path).request().get();
+        assertThat(response.getStatus()).as("GET " + path).isEqualTo(200);
+        return JSON.readTree(response.readEntity(String.class));
+    }
+
+    private Response post(String path) {
+        Response response = target(path).request().post(Entity.json(""));
+        response.bufferEntity(); // frees the connection, so that the server stops at once
+        return response;
+    }
+
+    private static JsonNode body(Response response) throws Exception {
+        return JSON.readTree(response.readEntity(String.class));
+    }
+
+    private void awaitStatuses(String webhook, String status, int count) {
+        await().atMost(Duration.ofSeconds(5)).until(() -> db.deliveriesOf(webhook).stream()
+                .filter(row -> status.equals(row.get("status"))).count() == count);
+    }
+
+    @Test
+    void listsAWebhooksDeliveriesNewestFirstWithTheirAttemptCount() throws Exception {
+        ScriptedReceiver receiver = receiver(ScriptedReceiver.answering(200));
+        String webhook = db.webhook("project_created", receiver.url()).insert();
+        ConsoleEvent first = publish(projectCreated("acme", "p1"));
+        awaitStatuses(webhook, "succeeded", 1);
+        db.update("UPDATE webhook_deliveries SET created_at = created_at - 1000 WHERE webhook_id = ?", webhook);
+        ConsoleEvent second = publish(projectCreated("acme", "p2"));
+        awaitStatuses(webhook, "succeeded", 2);
+
+        JsonNode list = get("api/webhooks/" + webhook + "/deliveries");
+
+        assertThat(list).hasSize(2);
+        assertThat(list.get(0).get("eventId").asText()).isEqualTo(second.id());
+        assertThat(list.get(1).get("eventId").asText()).isEqualTo(first.id());
+        JsonNode item = list.get(0);
+        assertThat(item.get("_id").asText()).matches("[0-9a-f]{24}");
+        assertThat(item.get("eventName").asText()).isEqualTo("project_created");
+        assertThat(item.get("status").asText()).isEqualTo("succeeded");
+        assertThat(item.get("attempts").isInt()).isTrue();
+        assertThat(item.get("attempts").asInt()).isEqualTo(1);
+        assertThat(item.get("lastStatusCode").asInt()).isEqualTo(200);
+        assertThat(item.has("nextAttemptAt")).isFalse();
+        assertThat(item.has("lastError")).isFalse();
+        assertThat(Instant.parse(item.get("createdAt").asText())).isBeforeOrEqualTo(Instant.now());
+        assertThat(Instant.parse(item.get("updatedAt").asText())).isBeforeOrEqualTo(Instant.now());
+
+        assertThat(get("api/webhooks/" + webhook + "/deliveries?_l=1")).hasSize(1);
+        assertThat(get("api/webhooks/" + webhook + "/deliveries?_l=1&_sk=1").get(0).get("eventId").asText())
+                .isEqualTo(first.id());
+        assertThat(get("api/webhooks/" + webhook + "/deliveries?status=failed")).isEmpty();
+        assertThat(get("api/webhooks/" + webhook + "/deliveries?status=succeeded")).hasSize(2);
+    }
+
+    @Test
+    void answers404ForAnUnknownWebhookAnd400NamingABadParameter() throws Exception {
+        String webhook = db.webhook("project_created", "http://127.0.0.1:9/").insert();
+
+        Response unknown = server.target("api/webhooks/000000000000000000000000/deliveries").request().get();
+        assertThat(unknown.getStatus()).isEqualTo(404);
+        assertThat(body(unknown).at("/errors/0/field").asText()).isEqualTo("_id");
+
+        for (String[] bad : new String[][] {{"status=done", "status"}, {"_l=0", "_l"}, {"_l=abc", "_l"},
+                {"_l=100000", "_l"}, {"_sk=-1", "_sk"}}) {
+            Response response = target("api/webhooks/" + webhook + "/deliveries?" + bad[0]).request().get();
+            response.bufferEntity();
+            assertThat(response.getStatus()).as(bad[0]).isEqualTo(400);
+            assertThat(body(response).at("/errors/0/field").asText()).as(bad[0]).isEqualTo(bad[1]);
+        }
+        Response unknownDelivery = server.target("api/deliveries/000000000000000000000000").request().get();
+        assertThat(unknownDelivery.getStatus()).isEqualTo(404);
+        assertThat(post("api/deliveries/000000000000000000000000/redeliver").getStatus()).isEqualTo(404);
+    }
+
+    @Test
+    void showsOneDeliveryWithItsAttemptsOldestFirst() throws Exception {
+        ScriptedReceiver receiver = receiver(ScriptedReceiver.answering(ScriptedReceiver.Reply.status(500),
+                new ScriptedReceiver.Reply(200, Map.of(), "thanks")));
+        String webhook = db.webhook("project_created", receiver.url()).insert();
+        publish(projectCreated("acme", "p1"));
+        awaitStatuses(webhook, "succeeded", 1);
+        String deliveryId = (String) db.deliveriesOf(webhook).get(0).get("id");
+
+        JsonNode delivery = get("api/deliveries/" + deliveryId);
+
+        assertThat(delivery.get("_id").asText()).isEqualTo(deliveryId);
+        assertThat(delivery.get("status").asText()).isEqualTo("succeeded");
+        assertThat(delivery.get("attemptCount").asInt()).isEqualTo(2);
+        JsonNode attempts = delivery.get("attempts");
+        assertThat(attempts.isArray()).isTrue();
+        assertThat(attempts).hasSize(2);
+        assertThat(attempts.get(0).get("statusCode").asInt()).isEqualTo(500);
+        assertThat(attempts.get(0).get("error").asText()).contains("500");
+        assertThat(attempts.get(1).get("statusCode").asInt()).isEqualTo(200);
+        assertThat(attempts.get(1).get("responseBody").asText()).isEqualTo("thanks");
+        assertThat(attempts.get(1).has("error")).isFalse();
+        assertThat(attempts.get(1).get("durationMs").isIntegralNumber()).isTrue();
+        Instant.parse(attempts.get(1).get("at").asText());
+    }
+
+    @Test
+    void redeliversAFailedDeliveryWithTheSameWebhookIdAndAFreshBudget() throws Exception {
+        ScriptedReceiver receiver = receiver(ScriptedReceiver.answering(500, 500, 500, 500, 200));
+        String webhook = db.webhook("project_created", receiver.url()).insert();
+        publish(projectCreated("acme", "p1"));
+        awaitStatuses(webhook, "failed", 1);
+        String deliveryId = (String) db.deliveriesOf(webhook).get(0).get("id");
+        assertThat(receiver.requests()).hasSize(3);
+
+        Response response = post("api/deliveries/" + deliveryId + "/redeliver");
+
+        assertThat(response.getStatus()).isEqualTo(202);
+        assertThat(body(response).get("_id").asText()).isEqualTo(deliveryId);
+        awaitStatuses(webhook, "succeeded", 1);
+        // a fresh budget: the fourth attempt failed too and the fifth was still allowed
+        assertThat(receiver.requests()).hasSize(5)
+                .allSatisfy(request -> assertThat(request.header("webhook-id")).isEqualTo(deliveryId));
+        assertThat(get("api/deliveries/" + deliveryId).get("attemptCount").asInt()).isEqualTo(5);
+    }
+
+    @Test
+    void redeliversEveryFailedDeliveryOfAWebhookSinceATime() throws Exception {
+        ScriptedReceiver receiver = receiver(ScriptedReceiver.answering(500, 500, 500, 500, 500, 500, 200));
+        String webhook = db.webhook("project_created", receiver.url()).insert();
+        publish(projectCreated("acme", "p1"));
+        publish(projectCreated("acme", "p2"));
+        awaitStatuses(webhook, "failed", 2);
+        long oldest = db.deliveriesOf(webhook).stream().mapToLong(row -> (Long) row.get("created_at")).min().orElseThrow();
+
+        Response future = post("api/webhooks/" + webhook + "/redeliver?since=" + Instant.now().plusSeconds(60));
+        assertThat(future.getStatus()).isEqualTo(202);
+        assertThat(body(future).get("redelivered").asInt()).isZero();
+
+        Response response = post("api/webhooks/" + webhook + "/redeliver?since=" + oldest);
+
+        assertThat(response.getStatus()).isEqualTo(202);
+        assertThat(body(response).get("redelivered").asInt()).isEqualTo(2);
+        awaitStatuses(webhook, "succeeded", 2);
+        assertThat(receiver.requests()).hasSize(8);
+    }
+
+    @Test
+    void rejectsARedeliverySinceThatIsNoTime() throws Exception {
+        String webhook = db.webhook("project_created", "http://127.0.0.1:9/").insert();
+
+        for (String since : new String[] {"", "?since=yesterday", "?since=2026-13-01T00:00:00Z"}) {
+            Response response = post("api/webhooks/" + webhook + "/redeliver" + since);
+            assertThat(response.getStatus()).as(since).isEqualTo(400);
+            assertThat(body(response).at("/errors/0/field").asText()).isEqualTo("since");
+        }
+        assertThat(post("api/webhooks/000000000000000000000000/redeliver?since=0").getStatus()).isEqualTo(404);
+    }
+
+    @Test
+    void sendsATestEventNowEvenToADraftWebhookAndRecordsIt() throws Exception {
+        ScriptedReceiver receiver = receiver(ScriptedReceiver.answering(new ScriptedReceiver.Reply(200, Map.of(), "pong")));
+        String webhook = db.webhook("project_created", receiver.url()).state("DRAFT").secret("k").insert();
+
+        Response response = post("api/webhooks/" + webhook + "/test");
+
+        assertThat(response.getStatus()).isEqualTo(200);
+        JsonNode outcome = body(response);
+        assertThat(outcome.get("succeeded").asBoolean()).isTrue();
+        assertThat(outcome.get("statusCode").asInt()).isEqualTo(200);
+        assertThat(outcome.get("responseBody").asText()).isEqualTo("pong");
+        assertThat(outcome.has("error")).isTrue();
+        assertThat(outcome.get("durationMs").isIntegralNumber()).isTrue();
+        String deliveryId = outcome.get("deliveryId").asText();
+        ScriptedReceiver.Request request = receiver.requests().get(0);
+        assertThat(request.header("webhook-id")).isEqualTo(deliveryId);
+        JsonNode sent = JSON.readTree(request.body());
+        assertThat(sent.get("eventName").asText()).isEqualTo("webhook_ping");
+        assertThat(sent.get("eventTimestamp").isIntegralNumber()).isTrue();
+        assertThat(sent.at("/payload/webhookId").asText()).isEqualTo(webhook);
+        assertThat(request.header(MiaSignature.HEADER)).isEqualTo(MiaSignature.sign(request.body(), "k"));
+
+        JsonNode listed = get("api/webhooks/" + webhook + "/deliveries").get(0);
+        assertThat(listed.get("_id").asText()).isEqualTo(deliveryId);
+        assertThat(listed.get("eventName").asText()).isEqualTo("webhook_ping");
+        assertThat(listed.get("status").asText()).isEqualTo("succeeded");
+        assertThat(get("api/deliveries/" + deliveryId).get("attempts")).hasSize(1);
+        assertThat(db.webhookRow(webhook)).containsEntry("state", "DRAFT")
+                .containsEntry("last_delivery_event", "webhook_ping");
+    }
+
+    @Test
+    void aFailedTestEventIsAnsweredAndNotRetried() throws Exception {
+        ScriptedReceiver receiver = receiver(ScriptedReceiver.answering(503));
+        String webhook = db.webhook("project_created", receiver.url()).insert();
+
+        JsonNode outcome = body(post("api/webhooks/" + webhook + "/test"));
+
+        assertThat(outcome.get("succeeded").asBoolean()).isFalse();
+        assertThat(outcome.get("statusCode").asInt()).isEqualTo(503);
+        assertThat(outcome.get("error").asText()).contains("503");
+        assertThat(db.delivery(outcome.get("deliveryId").asText())).containsEntry("status", "failed")
+                .containsEntry("lease_owner", null);
+        assertThat(receiver.requests()).hasSize(1);
+        assertThat(post("api/webhooks/000000000000000000000000/test").getStatus()).isEqualTo(404);
+    }
+
+    @Test
+    void sharesTheWebhooksPrefixWithTheCollectionResource() throws Exception {
+        String webhook = db.webhook("project_created", "http://127.0.0.1:9/").insert();
+
+        assertThat(get("api/webhooks/" + webhook).get("collection").asText()).isEqualTo(webhook);
+        assertThat(get("api/webhooks/" + webhook + "/deliveries").isArray()).isTrue();
+        assertThat(post("api/webhooks/" + webhook + "/redeliver?since=0").getStatus()).isEqualTo(202);
+        assertThat(server.target("api/deliveries/x").request().get().getStatus()).isEqualTo(404);
+    }
+}

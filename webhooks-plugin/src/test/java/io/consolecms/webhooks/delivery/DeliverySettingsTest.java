@@ -1,0 +1,62 @@
+package io.consolecms.webhooks.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.consolecms.plugin.PluginSettings;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DeliverySettingsTest {
+
+    private static DeliverySettings from(Map<String, String> environment) {
+        return DeliverySettings.from(PluginSettings.forPlugin("webhooks", environment));
+    }
+
+    @Test
+    void needsNoSettingAtAll() {
+        DeliverySettings settings = from(Map.of());
+
+        assertThat(settings.retrySchedule()).isEqualTo(RetrySchedule.DEFAULT);
+        assertThat(settings.timeout()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(settings.workers()).isEqualTo(16);
+        assertThat(settings.perTarget()).isEqualTo(4);
+        assertThat(settings.allowNetworks()).isEmpty();
+        assertThat(settings.denyNetworks()).isEmpty();
+        assertThat(settings.lease()).isEqualTo(Duration.ofSeconds(40));
+    }
+
+    @Test
+    void readsEveryVariable() {
+        DeliverySettings settings = from(Map.of(
+                "CMS_WEBHOOKS_RETRY_SCHEDULE", "1s, 1m",
+                "CMS_WEBHOOKS_TIMEOUT", "500ms",
+                "CMS_WEBHOOKS_ALLOW_NETWORKS", "127.0.0.0/8, ::1/128",
+                "CMS_WEBHOOKS_DENY_NETWORKS", "10.0.0.0/8",
+                "CMS_WEBHOOKS_WORKERS", "3",
+                "CMS_WEBHOOKS_PER_TARGET", "1"));
+
+        assertThat(settings.retrySchedule().delays()).containsExactly(Duration.ofSeconds(1), Duration.ofMinutes(1));
+        assertThat(settings.timeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(settings.allowNetworks()).containsExactly("127.0.0.0/8", "::1/128");
+        assertThat(settings.denyNetworks()).isEqualTo(List.of("10.0.0.0/8"));
+        assertThat(settings.workers()).isEqualTo(3);
+        assertThat(settings.perTarget()).isEqualTo(1);
+    }
+
+    @Test
+    void namesTheVariableOfABadValue() {
+        assertThatThrownBy(() -> from(Map.of("CMS_WEBHOOKS_TIMEOUT", "soon")))
+                .hasMessageContaining("CMS_WEBHOOKS_TIMEOUT");
+        assertThatThrownBy(() -> from(Map.of("CMS_WEBHOOKS_TIMEOUT", "0s")))
+                .hasMessageContaining("CMS_WEBHOOKS_TIMEOUT");
+        assertThatThrownBy(() -> from(Map.of("CMS_WEBHOOKS_RETRY_SCHEDULE", "5s,often")))
+                .hasMessageContaining("CMS_WEBHOOKS_RETRY_SCHEDULE");
+        assertThatThrownBy(() -> from(Map.of("CMS_WEBHOOKS_WORKERS", "0")))
+                .hasMessageContaining("CMS_WEBHOOKS_WORKERS");
+        assertThatThrownBy(() -> from(Map.of("CMS_WEBHOOKS_PER_TARGET", "-2")))
+                .hasMessageContaining("CMS_WEBHOOKS_PER_TARGET");
+    }
+}

@@ -1,0 +1,246 @@
+package io.consolecms.webhooks.delivery;
+
+import static io.consolecms.webhooks.delivery.Events.projectCreated;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.consolecms.plugin.ConsoleEvent;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class DispatcherTest {
+
+    private static final RetrySchedule FAST = new RetrySchedule(List.of(Duration.ofMillis(50), Duration.ofMillis(50)));
+    /** Long enough that only wake-ups and the dispatcher's own retry timing can make a test pass in time. */
+    private static final Duration NO_SCAN = Duration.ofMinutes(10);
+
+    private final DeliveryDatabase db = new DeliveryDatabase();
+    private final List<AutoCloseable> open = new ArrayList<>();
+    private Dispatcher dispatcher;
+    private EventIngest ingest = new EventIngest(db.dataSource, () -> { });
+
+    @AfterEach
+    void closeEverything() throws Exception {
+        if (dispatcher != null) {
+            dispatcher.close();
+        }
+        for (AutoCloseable closeable : open) {
+            closeable.close();
+        }
+    }
+
+    private ScriptedReceiver receiver(ScriptedReceiver receiver) {
+        open.add(receiver);
+        return receiver;
+    }
+
+    private void startDispatcher(DeliverySettings settings) {
+        dispatcher = new Dispatcher(new Outbox(db.dataSource, Clock.systemUTC()),
+                new JdkHttpDeliverySender(settings.timeout()), settings, Clock.systemUTC(), NO_SCAN);
+        dispatcher.start();
+        ingest = new EventIngest(db.dataSource, dispatcher::wake);
+    }
+
+    private static DeliverySettings settings(RetrySchedule schedule, Duration timeout, int workers, int perTarget) {
+        return new DeliverySettings(schedule, timeout, List.of(), List.of(), workers, perTarget);
+    }
+
+    private static DeliverySettings fast() {
+        return settings(FAST, Duration.ofSeconds(5), 4, 2);
+    }
+
+    private String onlyDelivery(String webhookId) {
+        List<Map<String, Object>> deliveries = db.deliveriesOf(webhookId);
+        assertThat(deliveries).hasSize(1);
+        return (String) deliveries.get(0).get("id");
+    }
+
+    @Test
+    void deliversAtOnceWhenIngestWakesItWithoutWaitingForAScan() throws Exception {
+        ScriptedReceiver receiver = receiver(ScriptedReceiver.answering(200));
+        String webhook = db.webhook("project_created", receiver.url()).secret("s3cret").insert();
+        startDispatcher(fast());
+        ConsoleEvent event = projectCreated("acme", "p1");
+
+        ingest.onEvent(event);
+
+        await().atMost(Duration.ofSeconds(3)).until(() -> receiver.requests().size() == 1);
+        ScriptedReceiver.Request request = receiver.requests().get(0);
+        String deliveryId = onlyDelivery(webhook);
+        assertThat(request.body()).isEqualTo(event.json());
+        assertThat(request.header("webhook-id")).isEqualTo(deliveryId);
+        assertThat(request.header("Content-Type")).isEqualTo("application/json");
+        assertThat(request.header(MiaSignature.HEADER)).isEqualTo(MiaSignature.sign(event.json(), "s3cret"));
+        await().until(() -> "succeeded".equals(db.delivery(deliveryId).get("status")));
+        assertThat(db.delivery(deliveryId)).containsEntry("attempts", 1).containsEntry("last_status_code", 200)
+                .containsEntry("lease_owner", null).containsEntry("next_attempt_at", null);
+        assertThat(db.webhookRow(webhook)).containsEntry("last_delivery_status", "success")
+                .containsEntry("last_delivery_code", 200).containsEntry("last_delivery_event", "project_created");
+    }
+
+    @Test
+    void retriesAReceiverThatFailsTwiceWithTheSameWebhookIdUntilItSucceeds() throws Exception {
+        ScriptedReceiver receiver = receiver(ScriptedReceiver.answering(500, 503, 200));
+        String webhook = db.webhook("project_created", receiver.url()).insert();
+        startDispatcher(fast());
+
+        ingest.onEvent(projectCreated("acme", "p1"));
+
+        String deliveryId = onlyDelivery(webhook);
+        await().atMost(Duration.ofSeconds(5)).until(() -> "succeeded".equals(db.delivery(deliveryId).get("status")));
+        assertThat(receiver.requests()).hasSize(3)
+                .allSatisfy(request -> assertThat(request.header("webhook-id")).isEqualTo(deliveryId));
+        assertThat(receiver.requests().stream().map(ScriptedReceiver.Request::bodyText).distinct()).hasSize(1);
+        assertThat(db.attemptsOf(deliveryId)).extracting(row -> row.get("status_code")).containsExactly(500, 503, 200);
+        assertThat(db.delivery(deliveryId)).containsEntry("attempts", 3).containsEntry("last_error", null);
+    }
+
+    @Test
+    void honoursRetryAfterWhenItAsksForMoreThanTheSchedule() throws Exception {
+        ScriptedReceiver receiver = receiver(ScriptedReceiver.answering(
+                new ScriptedReceiver.Reply(429, Map.of("Retry-After", "1"), "slow down"), ScriptedReceiver.Reply.status(204)));
+        String webhook = db.webhook("project_created", receiver.url()).insert();
+        startDispatcher(fast());
+
+        ingest.onEvent(projectCreated("acme", "p1"));
+
+        String deliveryId = onlyDelivery(webhook);
+        await().atMost(Duration.ofSeconds(5)).until(() -> "succeeded".equals(db.delivery(deliveryId).get("status")));
+        List<ScriptedReceiver.Request> requests = receiver.requests();
+        assertThat(requests).hasSize(2);
+        assertThat(requests.get(1).receivedAtMillis() - requests.get(0).receivedAtMillis()).isGreaterThanOrEqualTo(950);
+        assertThat(db.attemptsOf(deliveryId).get(0)).containsEntry("status_code", 429)
+                .containsEntry("response_body", "slow down");
+    }
+
+    @Test
+    void aGoneReceiverStopsTheDeliveryAndMovesTheWebhookToDraft() throws Exception {
+        ScriptedReceiver receiver = receiver(ScriptedReceiver.answering(410));
+        String webhook = db.webhook("project_created", receiver.url()).insert();
+        startDispatcher(fast());
+
+        ingest.onEvent(projectCreated("acme", "p1"));
+
+        String deliveryId = onlyDelivery(webhook);
+        await().atMost(Duration.ofSeconds(5)).until(() -> "failed".equals(db.delivery(deliveryId).get("status")));
+        assertThat(db.webhookRow(webhook)).containsEntry("state", "DRAFT")
+                .containsEntry("last_delivery_status", "error").containsEntry("last_delivery_code", 410);
+        assertThat(db.delivery(deliveryId)).containsEntry("attempts", 1).containsEntry("last_status_code", 410);
+        assertThat(receiver.requests()).hasSize(1);
+        assertThat(ingest.onEvent(projectCreated("acme", "p1"))).isZero();
+    }
+
+    @Test
+    void failsTheDeliveryOnceItsAttemptsRunOut() throws Exception {
+        ScriptedReceiver receiver = receiver(ScriptedReceiver.answering(500));
+        String webhook = db.webhook("project_created", receiver.url()).insert();
+        startDispatcher(fast());
+
+        ingest.onEvent(projectCreated("acme", "p1"));
+
+        String deliveryId = onlyDelivery(webhook);
+        await().atMost(Duration.ofSeconds(5)).until(() -> "failed".equals(db.delivery(deliveryId).get("status")));
+        assertThat(receiver.requests()).hasSize(FAST.maxAttempts());
+        assertThat(db.delivery(deliveryId)).containsEntry("attempts", 3).containsEntry("last_status_code", 500)
+                .containsEntry("next_attempt_at", null);
+        assertThat((String) db.delivery(deliveryId).get("last_error")).contains("500");
+        assertThat(db.webhookRow(webhook)).containsEntry("last_delivery_status", "error");
+    }
+
+    @Test
+    void aReceiverThatNeverAnswersTimesOutWithoutHoldingUpAnotherTarget() throws Exception {
+        ScriptedReceiver dead = receiver(ScriptedReceiver.hanging());
+        ScriptedReceiver alive = receiver(ScriptedReceiver.answering(200));
+        // several webhooks on the dead host: its lane fills up whichever webhook the deliveries belong to
+        List<String> deadHooks = List.of(db.webhook("service_created", dead.uri("/a").toString()).insert(),
+                db.webhook("service_created", dead.uri("/b").toString()).insert(),
+                db.webhook("service_created", dead.uri("/c").toString()).insert());
+        String aliveHook = db.webhook("project_created", alive.url()).insert();
+        startDispatcher(settings(FAST, Duration.ofSeconds(5), 4, 2));
+        for (int i = 0; i < 3; i++) {
+            ingest.onEvent(Events.event("{\"eventName\":\"service_created\",\"eventTimestamp\":" + i + ",\"payload\":{}}"));
+        }
+        await().atMost(Duration.ofSeconds(3)).until(() -> dead.requests().size() == 2);
+        long deadSince = System.currentTimeMillis();
+
+        ingest.onEvent(projectCreated("acme", "p1"));
+
+        // the dead target's attempts take 5 s to time out; the other target is served before
+        await().atMost(Duration.ofSeconds(4)).until(() -> alive.requests().size() == 1);
+        assertThat(System.currentTimeMillis() - deadSince).isLessThan(5_000);
+        assertThat(dead.requests()).hasSize(2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> deadHooks.stream().flatMap(hook -> db.deliveriesOf(hook).stream())
+                .filter(row -> (Integer) row.get("attempts") >= 1).count() >= 2);
+        Map<String, Object> timedOut = deadHooks.stream().flatMap(hook -> db.deliveriesOf(hook).stream())
+                .filter(row -> (Integer) row.get("attempts") >= 1).findFirst().orElseThrow();
+        assertThat((String) timedOut.get("last_error")).contains("timed out");
+        assertThat(db.attemptsOf((String) timedOut.get("id")).get(0).get("duration_ms")).isInstanceOf(Long.class);
+        assertThat(db.deliveriesOf(aliveHook)).singleElement().extracting(row -> row.get("status")).isEqualTo("succeeded");
+    }
+
+    @Test
+    void reclaimsADeliveryWhoseOwnerDiedOnceItsLeaseExpires() throws Exception {
+        ScriptedReceiver receiver = receiver(ScriptedReceiver.answering(200));
+        ScriptedReceiver other = receiver(ScriptedReceiver.answering(200));
+        String orphaned = db.webhook("project_created", receiver.url()).tenant("acme").insert();
+        String stillLeased = db.webhook("project_created", other.url()).tenant("globex").insert();
+        ingest.onEvent(projectCreated("acme", "p1"));
+        ingest.onEvent(projectCreated("globex", "p1"));
+        long now = System.currentTimeMillis();
+        db.update("UPDATE webhook_deliveries SET lease_owner = 'dead-host', lease_expires_at = ? WHERE webhook_id = ?",
+                now - 1, orphaned);
+        db.update("UPDATE webhook_deliveries SET lease_owner = 'live-host', lease_expires_at = ? WHERE webhook_id = ?",
+                now + 3_600_000, stillLeased);
+
+        startDispatcher(fast());
+
+        String deliveryId = onlyDelivery(orphaned);
+        await().atMost(Duration.ofSeconds(3)).until(() -> "succeeded".equals(db.delivery(deliveryId).get("status")));
+        assertThat(receiver.requests()).singleElement()
+                .satisfies(request -> assertThat(request.header("webhook-id")).isEqualTo(deliveryId));
+        assertThat(other.requests()).isEmpty();
+        assertThat(db.delivery(onlyDelivery(stillLeased))).containsEntry("lease_owner", "live-host")
+                .containsEntry("status", "pending");
+    }
+
+    @Test
+    void failsTheDeliveriesOfADeletedWebhookWithoutSendingThem() throws Exception {
+        ScriptedReceiver receiver = receiver(ScriptedReceiver.answering(200));
+        String webhook = db.webhook("project_created", receiver.url()).insert();
+        ingest.onEvent(projectCreated("acme", "p1"));
+        String deliveryId = onlyDelivery(webhook);
+        db.update("DELETE FROM webhooks WHERE id = ?", webhook);
+
+        startDispatcher(fast());
+
+        await().atMost(Duration.ofSeconds(3)).until(() -> "failed".equals(db.delivery(deliveryId).get("status")));
+        assertThat((String) db.delivery(deliveryId).get("last_error")).contains("deleted");
+        assertThat(db.delivery(deliveryId)).containsEntry("attempts", 0).containsEntry("lease_owner", null);
+        assertThat(receiver.requests()).isEmpty();
+    }
+
+    @Test
+    void closingGivesBackTheClaimsOfUnstartedDeliveriesAndLeavesThemPending() throws Exception {
+        ScriptedReceiver dead = receiver(ScriptedReceiver.hanging());
+        String webhook = db.webhook("project_created", dead.url()).insert();
+        startDispatcher(settings(FAST, Duration.ofSeconds(1), 1, 1));
+        for (int i = 0; i < 3; i++) {
+            ingest.onEvent(projectCreated("acme", "p" + i));
+        }
+        await().atMost(Duration.ofSeconds(3)).until(() -> dead.requests().size() == 1);
+
+        dispatcher.close();
+        dispatcher = null;
+
+        assertThat(db.deliveriesOf(webhook)).hasSize(3).allSatisfy(row -> {
+            assertThat(row).containsEntry("status", "pending").containsEntry("lease_owner", null);
+        });
+        assertThat(db.deliveriesOf(webhook)).extracting(row -> row.get("attempts"))
+                .containsExactlyInAnyOrder(1, 0, 0);
+    }
+}

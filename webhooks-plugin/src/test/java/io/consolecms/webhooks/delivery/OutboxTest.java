@@ -1,0 +1,158 @@
+package io.consolecms.webhooks.delivery;
+
+import static io.consolecms.webhooks.delivery.Events.projectCreated;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+class OutboxTest {
+
+    private static final Duration LEASE = Duration.ofMinutes(1);
+
+    private final DeliveryDatabase db = new DeliveryDatabase();
+    private final EventIngest ingest = new EventIngest(db.dataSource, () -> { });
+    private final Outbox outbox = new Outbox(db.dataSource, Clock.systemUTC());
+
+    @Test
+    void hostsClaimingAtOnceNeverClaimTheSameDelivery() throws Exception {
+        for (int i = 0; i < 10; i++) {
+            db.webhook("project_created", "http://h" + i + ".test/").insert();
+        }
+        for (int i = 0; i < 6; i++) {
+            ingest.onEvent(projectCreated("acme", "p" + i));
+        }
+        ExecutorService hosts = Executors.newFixedThreadPool(3);
+        List<Future<List<String>>> claims = new ArrayList<>();
+        for (String owner : List.of("host-a", "host-b", "host-c")) {
+            Outbox own = new Outbox(db.dataSource, Clock.systemUTC());
+            Callable<List<String>> claimAll = () -> {
+                List<String> mine = new ArrayList<>();
+                List<ClaimedDelivery> batch;
+                while (!(batch = own.claim(owner, 7, LEASE, Set.of())).isEmpty()) {
+                    batch.forEach(delivery -> mine.add(delivery.id()));
+                }
+                return mine;
+            };
+            claims.add(hosts.submit(claimAll));
+        }
+        List<String> all = new ArrayList<>();
+        for (Future<List<String>> claim : claims) {
+            all.addAll(claim.get());
+        }
+        hosts.shutdown();
+
+        assertThat(all).hasSize(60).doesNotHaveDuplicates();
+        assertThat(db.rows("SELECT id FROM webhook_deliveries WHERE lease_owner IS NULL")).isEmpty();
+    }
+
+    @Test
+    void claimsOnlyDueDeliveriesWhoseLeaseIsFreeOrExpired() throws Exception {
+        String free = db.webhook("project_created", "http://a.test/").tenant("a").insert();
+        String expired = db.webhook("project_created", "http://b.test/").tenant("b").insert();
+        String leased = db.webhook("project_created", "http://c.test/").tenant("c").insert();
+        String later = db.webhook("project_created", "http://d.test/").tenant("d").insert();
+        String done = db.webhook("project_created", "http://e.test/").tenant("e").insert();
+        for (String tenant : List.of("a", "b", "c", "d", "e")) {
+            ingest.onEvent(projectCreated(tenant, "p1"));
+        }
+        long now = System.currentTimeMillis();
+        db.update("UPDATE webhook_deliveries SET lease_owner = 'x', lease_expires_at = ? WHERE webhook_id = ?", now - 1, expired);
+        db.update("UPDATE webhook_deliveries SET lease_owner = 'x', lease_expires_at = ? WHERE webhook_id = ?", now + 60_000, leased);
+        db.update("UPDATE webhook_deliveries SET next_attempt_at = ? WHERE webhook_id = ?", now + 60_000, later);
+        db.update("UPDATE webhook_deliveries SET status = 'succeeded' WHERE webhook_id = ?", done);
+
+        List<ClaimedDelivery> claimed = outbox.claim("me", 50, LEASE, Set.of());
+
+        assertThat(claimed).extracting(ClaimedDelivery::webhookId).containsExactlyInAnyOrder(free, expired);
+        assertThat(db.deliveriesOf(expired).get(0)).containsEntry("lease_owner", "me");
+        assertThat((Long) db.deliveriesOf(free).get(0).get("lease_expires_at"))
+                .isBetween(now + LEASE.toMillis(), System.currentTimeMillis() + LEASE.toMillis());
+        assertThat(outbox.claim("other", 50, LEASE, Set.of())).isEmpty();
+    }
+
+    @Test
+    void aClaimCarriesWhatTheAttemptNeeds() throws Exception {
+        String webhook = db.webhook("project_created", "https://a.test/hook").secret("s").insert();
+        db.update("UPDATE webhooks SET base64_ca = 'Q0E=', proxy_url = 'http://proxy.test:3128' WHERE id = ?", webhook);
+        var event = projectCreated("acme", "p1");
+        ingest.onEvent(event);
+
+        ClaimedDelivery claimed = outbox.claim("me", 10, LEASE, Set.of()).get(0);
+
+        assertThat(claimed.target()).isEqualTo("https://a.test/hook");
+        assertThat(claimed.secret()).isEqualTo("s");
+        assertThat(claimed.base64Ca()).isEqualTo("Q0E=");
+        assertThat(claimed.proxyUrl()).isEqualTo("http://proxy.test:3128");
+        assertThat(claimed.body()).isEqualTo(event.json());
+        assertThat(claimed.eventId()).isEqualTo(event.id());
+        assertThat(claimed.webhookState()).isEqualTo("PUBLIC");
+        assertThat(claimed.toString()).doesNotContain("s\"").doesNotContain("secret=");
+    }
+
+    @Test
+    void skipsWebhooksWhoseTargetIsBusyAndGivesClaimsBack() throws Exception {
+        String busy = db.webhook("project_created", "http://a.test/").insert();
+        String idle = db.webhook("project_created", "http://b.test/").insert();
+        ingest.onEvent(projectCreated("acme", "p1"));
+
+        List<ClaimedDelivery> claimed = outbox.claim("me", 10, LEASE, Set.of(busy));
+        assertThat(claimed).extracting(ClaimedDelivery::webhookId).containsExactly(idle);
+
+        outbox.release("me", List.of(claimed.get(0).id()));
+        assertThat(outbox.claim("other", 10, LEASE, Set.of())).extracting(ClaimedDelivery::webhookId)
+                .containsExactlyInAnyOrder(busy, idle);
+    }
+
+    @Test
+    void dropsTheOutcomeOfALeaseThatWasLostToAnotherHost() throws Exception {
+        String webhook = db.webhook("project_created", "http://a.test/").insert();
+        ingest.onEvent(projectCreated("acme", "p1"));
+        ClaimedDelivery mine = outbox.claim("slow-host", 10, LEASE, Set.of()).get(0);
+        db.update("UPDATE webhook_deliveries SET lease_owner = 'other-host' WHERE id = ?", mine.id());
+
+        outbox.record("slow-host", List.of(Outcome.attempted(mine, System.currentTimeMillis(),
+                new AttemptResult(true, 200, null, null, null, 5))), RetrySchedule.DEFAULT, new SplittableRandom());
+
+        assertThat(db.delivery(mine.id())).containsEntry("status", "pending").containsEntry("attempts", 0)
+                .containsEntry("lease_owner", "other-host");
+        assertThat(db.attemptsOf(mine.id())).isEmpty();
+        assertThat(db.webhookRow(webhook)).containsEntry("last_delivery_status", null);
+    }
+
+    @Test
+    void recordsABatchOfOutcomesAndSchedulesRetriesFromTheEndOfTheAttempt() throws Exception {
+        db.webhook("project_created", "http://a.test/").insert();
+        db.webhook("project_created", "http://b.test/").insert();
+        ingest.onEvent(projectCreated("acme", "p1"));
+        List<ClaimedDelivery> claimed = outbox.claim("me", 10, LEASE, Set.of());
+        long at = System.currentTimeMillis();
+        String longBody = "\u00e9".repeat(3000); // 6000 bytes of UTF-8
+
+        List<Long> retries = outbox.record("me", List.of(
+                Outcome.attempted(claimed.get(0), at, new AttemptResult(false, 500, null, null, longBody, 100)),
+                Outcome.attempted(claimed.get(1), at, new AttemptResult(true, 204, null, null, null, 7))),
+                new RetrySchedule(List.of(Duration.ofSeconds(10))), new SplittableRandom());
+
+        assertThat(retries).singleElement().satisfies(next -> assertThat(next).isBetween(at + 100 + 9_000, at + 100 + 11_000));
+        assertThat(db.delivery(claimed.get(0).id())).containsEntry("status", "pending").containsEntry("attempts", 1)
+                .containsEntry("next_attempt_at", retries.get(0)).containsEntry("lease_owner", null);
+        String stored = (String) db.attemptsOf(claimed.get(0).id()).get(0).get("response_body");
+        assertThat(stored.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThanOrEqualTo(4096);
+        assertThat(stored).isEqualTo("\u00e9".repeat(2048));
+        assertThat(db.delivery(claimed.get(1).id())).containsEntry("status", "succeeded");
+        Set<Object> attempted = new HashSet<>();
+        db.rows("SELECT delivery_id FROM webhook_attempts").forEach(row -> attempted.add(row.get("delivery_id")));
+        assertThat(attempted).hasSize(2);
+    }
+}

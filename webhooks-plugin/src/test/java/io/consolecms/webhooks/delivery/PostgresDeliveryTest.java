@@ -1,0 +1,128 @@
+package io.consolecms.webhooks.delivery;
+
+import static io.consolecms.webhooks.delivery.Events.projectCreated;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.consolecms.plugin.ConsoleEvent;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The delivery side's SQL on a real PostgreSQL, the production database: same behaviour as on H2. */
+class PostgresDeliveryTest {
+
+    private static EmbeddedPostgres postgres;
+    private DeliveryDatabase db;
+    private EventIngest ingest;
+
+    @BeforeAll
+    static void startPostgres() throws Exception {
+        postgres = EmbeddedPostgres.builder().start();
+    }
+
+    @AfterAll
+    static void stopPostgres() throws Exception {
+        postgres.close();
+    }
+
+    @BeforeEach
+    void freshDatabase() throws SQLException {
+        String name = "t_" + UUID.randomUUID().toString().replace("-", "");
+        try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
+            connection.createStatement().execute("CREATE DATABASE " + name);
+        }
+        db = new DeliveryDatabase(postgres.getDatabase("postgres", name));
+        ingest = new EventIngest(db.dataSource, () -> { });
+    }
+
+    @Test
+    void matchesByScopeAndStoresTheEventBytesOrNothing() throws Exception {
+        String instance = db.webhook("project_created", "http://a.test/").insert();
+        String company = db.webhook("project_created", "http://b.test/").tenant("acme").insert();
+        db.webhook("project_created", "http://c.test/").tenant("acme").project("p2").insert();
+        db.webhook("project_created", "http://d.test/").state("DRAFT").insert();
+        ConsoleEvent event = projectCreated("acme", "p1");
+
+        assertThat(ingest.onEvent(event)).isEqualTo(2);
+
+        assertThat(db.deliveredWebhooks(event.id())).containsExactlyInAnyOrder(instance, company);
+        assertThat((byte[]) db.rows("SELECT body FROM webhook_events").get(0).get("body")).isEqualTo(event.json());
+
+        db.update("DELETE FROM webhook_deliveries");
+        db.update("ALTER TABLE webhook_deliveries ADD CONSTRAINT one_delivery_per_event UNIQUE (event_id)");
+        ConsoleEvent failing = projectCreated("acme", "p9");
+        assertThatThrownBy(() -> ingest.onEvent(failing)).isInstanceOf(SQLException.class);
+        assertThat(db.rows("SELECT id FROM webhook_events WHERE id = ?", failing.id())).isEmpty();
+    }
+
+    @Test
+    void hostsClaimingAtOnceNeverClaimTheSameDelivery() throws Exception {
+        for (int i = 0; i < 10; i++) {
+            db.webhook("project_created", "http://h" + i + ".test/").insert();
+        }
+        for (int i = 0; i < 6; i++) {
+            ingest.onEvent(projectCreated("acme", "p" + i));
+        }
+        ExecutorService hosts = Executors.newFixedThreadPool(3);
+        List<Future<List<String>>> claims = new ArrayList<>();
+        for (String owner : List.of("host-a", "host-b", "host-c")) {
+            Outbox outbox = new Outbox(db.dataSource, Clock.systemUTC());
+            claims.add(hosts.submit(() -> {
+                List<String> mine = new ArrayList<>();
+                List<ClaimedDelivery> batch;
+                while (!(batch = outbox.claim(owner, 7, Duration.ofMinutes(1), Set.of())).isEmpty()) {
+                    batch.forEach(delivery -> mine.add(delivery.id()));
+                }
+                return mine;
+            }));
+        }
+        List<String> all = new ArrayList<>();
+        for (Future<List<String>> claim : claims) {
+            all.addAll(claim.get());
+        }
+        hosts.shutdown();
+
+        assertThat(all).hasSize(60).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void retriesUntilSuccessAndListsTheDelivery() throws Exception {
+        try (ScriptedReceiver receiver = ScriptedReceiver.answering(500, 200)) {
+            String webhook = db.webhook("project_created", receiver.url()).insert();
+            DeliverySettings settings = new DeliverySettings(new RetrySchedule(List.of(Duration.ofMillis(50))),
+                    Duration.ofSeconds(5), List.of(), List.of(), 4, 2);
+            try (Dispatcher dispatcher = new Dispatcher(new Outbox(db.dataSource, Clock.systemUTC()),
+                    new JdkHttpDeliverySender(settings.timeout()), settings)) {
+                dispatcher.start();
+                new EventIngest(db.dataSource, dispatcher::wake).onEvent(projectCreated("acme", "p1"));
+                await().atMost(Duration.ofSeconds(5)).until(() ->
+                        "succeeded".equals(db.deliveriesOf(webhook).get(0).get("status")));
+            }
+            String deliveryId = (String) db.deliveriesOf(webhook).get(0).get("id");
+            assertThat(receiver.requests()).hasSize(2);
+            assertThat(db.webhookRow(webhook)).containsEntry("last_delivery_status", "success");
+
+            DeliveryLog log = new DeliveryLog(db.dataSource, Clock.systemUTC());
+            assertThat(log.list(webhook, DeliveryStatus.SUCCEEDED, 10, 0)).singleElement()
+                    .satisfies(view -> assertThat(view.attempts()).isEqualTo(2));
+            assertThat(log.find(deliveryId).orElseThrow().attempts()).hasSize(2);
+            assertThat(log.redeliver(deliveryId)).isTrue();
+            assertThat(log.redeliverFailedSince(webhook, java.time.Instant.EPOCH)).isZero();
+        }
+    }
+}
