@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -108,6 +109,11 @@ public final class PluginLoader {
             thread.setContextClassLoader(previous);
         }
         Contributions contributions = context.seal();
+        Optional<String> refused = ResourceModelCheck.problems(contributions.resources(), contributions.providers());
+        if (refused.isPresent()) {
+            fail(id, version, refused.get(), null, plugin);
+            return false;
+        }
         contributions.collections().forEach(c -> takenCollections.put(c.name(), id));
         context.resourcePaths().forEach(path -> takenPaths.put(path, id));
         installed.add(InstalledPlugin.started(id, version, plugin, contributions));

@@ -58,6 +58,32 @@ class PluginContributionsTest {
         }
     }
 
+    @Test
+    void aPluginWhoseResourceJerseyRefusesFailsAloneAndTheHostServes() {
+        try (TestHost host = TestHost.start(home, new Contributing("first", c -> c.addResource(new Things())),
+                new Contributing("ambiguous", c -> c.addResource(new Ambiguous())))) {
+
+            assertThat(host.host().plugins().get(1).state()).isEqualTo(PluginState.FAILED);
+            assertThat(host.host().plugins().get(1).reason()).startsWith("invalid resource: ");
+            assertThat(host.get("/health", null).statusCode()).isEqualTo(200);
+            assertThat(host.get("/api/things", TestHost.ADMIN).body()).isEqualTo("things");
+            assertThat(host.get("/api/ambiguous", TestHost.ADMIN).statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Path("api/ambiguous")
+    public static final class Ambiguous {
+        @GET
+        public String one() {
+            return "one";
+        }
+
+        @GET
+        public String two() {
+            return "two";
+        }
+    }
+
     @Path("api/things")
     public static final class Things {
         @GET
