@@ -51,11 +51,13 @@ public final class PluginLoader {
     /** Starts {@code builtIn} plugins, then the plugins of {@code folder}; returns them all. */
     public Plugins start(List<Plugin> builtIn, Path folder) throws IOException {
         ClassLoader hostLoader = PluginLoader.class.getClassLoader();
+        // Read before anything starts, so that an unreadable folder leaves nothing to close.
+        List<PluginJars.Jar> jars = PluginJars.load(folder, hostLoader);
         for (Plugin plugin : builtIn) {
             start(plugin, hostLoader, "the host's class path");
         }
         List<URLClassLoader> loaders = new ArrayList<>();
-        for (PluginJars.Jar jar : PluginJars.load(folder, hostLoader)) {
+        for (PluginJars.Jar jar : jars) {
             if (jar.failure() != null) {
                 fail(jar.name(), "unknown", jar.failure(), null, null);
             }
