@@ -10,9 +10,32 @@ import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.test.JerseyTest;
 import org.glassfish.jersey.test.TestProperties;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HealthResourceTest extends JerseyTest {
+
+    // One server for the whole class instead of JerseyTest's one per test: each start and stop takes seconds.
+    @Override
+    public void setUp() {
+    }
+
+    @Override
+    public void tearDown() {
+    }
+
+    @BeforeAll
+    void startServer() throws Exception {
+        super.setUp();
+    }
+
+    @AfterAll
+    void stopServer() throws Exception {
+        super.tearDown();
+    }
 
     // Static: JerseyTest calls configure() from its constructor, before instance fields exist.
     private static final AtomicBoolean pluginsStarted = new AtomicBoolean();
