@@ -144,6 +144,7 @@ class PluginLoadingTest {
         assertThat(host.get("/plugins/greeting/css", null).statusCode()).isEqualTo(404);
         assertThat(host.get("/plugins/greeting/missing.js", null).statusCode()).isEqualTo(404);
         assertThat(host.get("/plugins/failing/anything.js", null).statusCode()).isEqualTo(404);
+        assertThat(host.get("/plugins/greeting/index.html", null).statusCode()).isEqualTo(404);
     }
 
     @Test
