@@ -56,6 +56,7 @@ public final class CmsHost implements AutoCloseable {
      */
     public static CmsHost start(Map<String, String> environment, List<Plugin> builtIn) {
         HostSettings settings = HostSettings.fromEnvironment(environment);
+        LOG.info("starting Console CMS host {}", version());
         Tokens tokens = tokens(settings);
         Database database = Database.open(settings.dbUrl(), settings.dbUser(), settings.dbPassword());
         HostEventPublisher events = new HostEventPublisher();
@@ -111,6 +112,11 @@ public final class CmsHost implements AutoCloseable {
             plugins.close();
         }
         database.close();
+    }
+
+    private static String version() {
+        String version = CmsHost.class.getPackage().getImplementationVersion();
+        return version == null ? "(development build)" : version;
     }
 
     private static Tokens tokens(HostSettings settings) {

@@ -29,9 +29,14 @@ public final class Main {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            host.close();
-            // A stop on SIGTERM is the normal end of the host, not a failure: exit 0, not 143.
-            Runtime.getRuntime().halt(0);
+            try {
+                host.close();
+            } catch (RuntimeException e) {
+                LOG.error("error while stopping", e);
+            } finally {
+                // A stop on SIGTERM is the normal end of the host, not a failure: exit 0, not 143.
+                Runtime.getRuntime().halt(0);
+            }
         }, "shutdown"));
     }
 }

@@ -11,6 +11,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A token kept in a file of the data folder: generated on first start (256 random bits, base64url, readable by the
@@ -19,6 +21,7 @@ import java.util.Set;
 public final class TokenFile {
 
     static final int RANDOM_BYTES = 32;
+    private static final Logger LOG = LoggerFactory.getLogger(TokenFile.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
@@ -51,6 +54,10 @@ public final class TokenFile {
     }
 
     private static String read(Path file) throws IOException {
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")
+                && !OWNER_ONLY.containsAll(Files.getPosixFilePermissions(file))) {
+            LOG.warn("{} can be read by other users: make it readable by its owner only (chmod 600)", file);
+        }
         String token = Files.readString(file, StandardCharsets.UTF_8).trim();
         if (token.length() < 16 || token.chars().anyMatch(c -> c <= ' ' || c > '~')) {
             throw new IOException(file + " holds no usable token; delete it to have a new one generated");

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -50,7 +51,9 @@ public record StaticFiles(ClassLoader loader, String folder) {
         if (type == null) {
             return Optional.empty();
         }
-        URL url = loader.getResource(folder + "/" + path);
+        String name = folder + "/" + path;
+        // A plugin jar's loader looks in its own jar only, not first in the host's class path as getResource would.
+        URL url = loader instanceof URLClassLoader own ? own.findResource(name) : loader.getResource(name);
         if (url == null || isDirectory(url)) {
             return Optional.empty();
         }

@@ -27,6 +27,8 @@ public final class GreetingPlugin implements Plugin {
                 List.of(), null));
         context.addResource(new GreetingResource(context.settings().string("greeting", "hello")));
         context.addUiAssets("greeting-ui");
+        // The host's own folder: the jar has none, so nothing may be served from it under this plugin.
+        context.addUiAssets("admin-ui");
         context.addEventListener(event -> {
             PluginProbe.record("greeting heard " + event.name());
             return 2;

@@ -1,0 +1,52 @@
+package io.consolecms.host.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import jakarta.ws.rs.core.Response;
+import org.junit.jupiter.api.Test;
+
+class StaticFilesTest {
+
+    private final StaticFiles adminUi = new StaticFiles(StaticFilesTest.class.getClassLoader(), "/admin-ui/");
+
+    @Test
+    void servesAFileOfTheFolderWithItsContentType() {
+        Response response = adminUi.serve("index.html").orElseThrow();
+
+        assertThat(response.getStatus()).isEqualTo(200);
+        assertThat(response.getMediaType().toString()).startsWith("text/html");
+        assertThat(response.getHeaderString("X-Content-Type-Options")).isEqualTo("nosniff");
+    }
+
+    @Test
+    void knowsTheContentTypesOfTheUi() {
+        assertThat(StaticFiles.contentType("app/main.js")).startsWith("text/javascript");
+        assertThat(StaticFiles.contentType("style.CSS")).startsWith("text/css");
+        assertThat(StaticFiles.contentType("logo.svg")).isEqualTo("image/svg+xml");
+        assertThat(StaticFiles.contentType("logo.png")).isEqualTo("image/png");
+        assertThat(StaticFiles.contentType("schema.json")).isEqualTo("application/json");
+        assertThat(StaticFiles.contentType("page.html")).startsWith("text/html");
+        assertThat(StaticFiles.contentType("Main.class")).isNull();
+        assertThat(StaticFiles.contentType("folder.d/README")).isNull();
+    }
+
+    @Test
+    void servesNothingOutsideTheFolderNorUnknownTypes() {
+        assertThat(adminUi.serve("../logback.xml")).isEmpty();
+        assertThat(adminUi.serve("./index.html")).isEmpty();
+        assertThat(adminUi.serve("/index.html")).isEmpty();
+        assertThat(adminUi.serve("a//index.html")).isEmpty();
+        assertThat(adminUi.serve("..\\index.html")).isEmpty();
+        assertThat(adminUi.serve("missing.js")).isEmpty();
+        assertThat(new StaticFiles(getClass().getClassLoader(), "io/consolecms").serve("host/Main.class")).isEmpty();
+    }
+
+    @Test
+    void refusesAFolderThatClimbsOut() {
+        assertThatThrownBy(() -> new StaticFiles(getClass().getClassLoader(), "../etc"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new StaticFiles(getClass().getClassLoader(), " "))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
