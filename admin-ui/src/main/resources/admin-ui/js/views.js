@@ -200,7 +200,7 @@ export function renderList(main, { collection, hooks, params }) {
     }
     const columns = defaultColumns(collection, hooks);
     const rowActions = Array.isArray(hooks.rowActions) ? hooks.rowActions : [];
-    const table = h('table', { class: 'table' },
+    const table = h('table', { class: 'table stack' },
       h('caption', { class: 'visually-hidden', text: `${collection.label}, ${tab.label}` }),
       h('thead', null, h('tr', null, columns.map((c) => h('th', { scope: 'col', text: c.label })),
         h('th', { scope: 'col', class: 'actions-col' }, h('span', { text: 'Actions' })))),
