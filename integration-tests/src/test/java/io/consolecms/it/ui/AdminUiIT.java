@@ -7,8 +7,11 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.consolecms.it.Api;
 import io.consolecms.it.HostProcess;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -261,6 +264,53 @@ class AdminUiIT {
         assertThat(browser.driver().findElements(By.cssSelector("main img, main script"))).isEmpty();
         assertThatThrownBy(() -> browser.driver().switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
         api.delete("/api/webhooks/" + id);
+    }
+
+    @Test
+    void certificateFilesAreSentAsBase64PemAsTextAndDerAsBytes(@TempDir Path files) throws Exception {
+        TestCertificate certificate = TestCertificate.generate("ui-test-ca");
+        Path pemFile = Files.writeString(files.resolve("ca.pem"), certificate.pem());
+        Path derFile = Files.write(files.resolve("ca.crt"), certificate.der());
+        String target = "https://127.0.0.1:" + receiver.port() + "/tls-hook";
+
+        browser.open(host.baseUri().toString());
+        signIn();
+        browser.click(By.cssSelector("[data-action=add-new]"));
+        new Select(browser.await(d -> {
+            WebElement select = d.findElement(By.cssSelector("[data-field=eventName] select"));
+            return select.isEnabled() ? select : null;
+        })).selectByValue("service_created");
+        browser.type(field("target"), target);
+        uploadCertificate(pemFile);
+        browser.script("arguments[0].scrollIntoView({block: 'center'})",
+                browser.visible(By.cssSelector("[data-field=base64CA] textarea")));
+        browser.screenshot("11-certificate-uploaded");
+        save();
+
+        String id = rowWithTarget(target).getAttribute("data-id");
+        String stored = api.get("/api/webhooks/" + id).json().path("base64CA").asText();
+        assertThat(new String(Base64.getMimeDecoder().decode(stored), StandardCharsets.UTF_8).trim())
+                .as("a PEM file is sent as base64 of its text").isEqualTo(certificate.pem().trim());
+
+        browser.click(rowWithTarget(target).findElement(By.cssSelector("[data-action=open]")));
+        assertThat(browser.visible(By.cssSelector("[data-field=base64CA] textarea")).getAttribute("value"))
+                .as("the stored PEM is shown as its text").contains("-----BEGIN CERTIFICATE-----");
+        uploadCertificate(derFile);
+        saveAndAwaitReload();
+        assertThat(api.get("/api/webhooks/" + id).json().path("base64CA").asText())
+                .as("a DER file is sent as base64 of its bytes")
+                .isEqualTo(Base64.getEncoder().encodeToString(certificate.der()));
+        api.delete("/api/webhooks/" + id);
+    }
+
+    private void uploadCertificate(Path file) {
+        WebElement textarea = browser.visible(By.cssSelector("[data-field=base64CA] textarea"));
+        String before = textarea.getAttribute("value");
+        browser.driver().findElement(By.cssSelector("[data-field=base64CA] input[type=file]"))
+                .sendKeys(file.toAbsolutePath().toString());
+        browser.await(d -> !textarea.getAttribute("value").equals(before));
+        assertThat(browser.visible(By.cssSelector("[data-field=base64CA] .file-note")).getText())
+                .contains(file.getFileName().toString());
     }
 
     private void signIn() throws Exception {
