@@ -55,7 +55,8 @@ export function buildForm({ collection, doc, hooks, api, toast, onSaved, onCance
           toast('Nothing changed.', 'info');
           return;
         }
-        await api.patch(join(collection.path, encodeURIComponent(doc._id)), patch);
+        // Any state, like the document page that shows this form.
+        await api.patch(`${join(collection.path, encodeURIComponent(doc._id))}?_st=PUBLIC,DRAFT,TRASH`, patch);
         toast(`${noun}: changes saved.`, 'success');
         onSaved(doc._id);
       }

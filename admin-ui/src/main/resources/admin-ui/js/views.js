@@ -9,9 +9,12 @@ import { buildForm } from './form.js';
 
 const PAGE_SIZE = 25;
 
+/** Every state a document can be seen in (DELETED is gone for good). */
+const ALL_STATES = 'PUBLIC,DRAFT,TRASH';
+
 /** The list tabs, in Mia CMS order, and the CRUD states each shows. */
 export const TABS = [
-  { id: 'all', label: 'All', states: 'PUBLIC,DRAFT,TRASH' },
+  { id: 'all', label: 'All', states: ALL_STATES },
   { id: 'published', label: 'Published', states: 'PUBLIC' },
   { id: 'draft', label: 'Draft', states: 'DRAFT' },
   { id: 'trash', label: 'Trash', states: 'TRASH' },
@@ -256,7 +259,8 @@ export async function renderDocument(main, { collection, hooks, id }) {
   replaceChildren(main, h('p', { class: 'loading', text: 'Loading…' }));
   let doc;
   try {
-    doc = await api.get(join(collection.path, encodeURIComponent(id)));
+    // Every state, so that a document in the Trash still opens (CRUD Service filters by state otherwise).
+    doc = await api.get(`${join(collection.path, encodeURIComponent(id))}${query({ _st: ALL_STATES })}`);
   } catch (error) {
     replaceChildren(main,
       h('nav', { class: 'breadcrumb', 'aria-label': 'Breadcrumb' }, h('a', { href: listHash(collection), text: collection.label })),
