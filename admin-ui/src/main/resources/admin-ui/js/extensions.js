@@ -15,7 +15,7 @@
  *   - toast(message, kind?): a short message ('info' | 'success' | 'error');
  *   - confirm({title, message, confirmLabel, danger}) → Promise<boolean>; openDialog({title, content, actions});
  *   - badge(text, kind?), formatTime(millis), busy(button, asyncAction), query(params), join(base, sub);
- *   - navigate(hash): goes to another page of the shell.
+ *   - navigate(hash): goes to another page of the shell; href(doc): the link to one document's page.
  *
  * Hooks (each optional; a collection without a module gets the generic table and form):
  *   - fieldEditors: {[fieldName]: (field, {id, value, doc, mode, describedBy}) → {control, read(), focus?()}}
@@ -70,5 +70,6 @@ function context(collection) {
     query,
     join,
     navigate: (hash) => { window.location.hash = hash; },
+    href: (doc) => `#/c/${encodeURIComponent(collection.name)}/${encodeURIComponent(doc._id)}`,
   });
 }

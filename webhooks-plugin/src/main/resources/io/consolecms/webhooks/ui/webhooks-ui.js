@@ -89,15 +89,18 @@ export default function webhooksUi(ctx) {
     ];
   }
 
-  /** Event and target always show, whatever the fields' `listed` flags say; scope replaces tenant and project. */
+  /**
+   * Event (a link to the webhook's page) and target always show, whatever the fields' `listed` flags say;
+   * scope replaces the tenant and project columns.
+   */
   function columns(defaults) {
-    const keep = defaults.filter((c) => !['tenantId', 'projectId', 'updatedAt'].includes(c.key));
-    if (!keep.some((c) => c.key === 'target')) {
-      keep.unshift({ key: 'target', label: 'Target URL', render: (doc) => h('span', { class: 'cell-url', text: doc.target || '' }) });
-    }
-    if (!keep.some((c) => c.key === 'eventName')) {
-      keep.unshift({ key: 'eventName', label: 'Event', render: (doc) => h('a', { class: 'row-link', href: `#/c/${encodeURIComponent(ctx.collection.name)}/${encodeURIComponent(doc._id)}`, text: doc.eventName || doc._id }) });
-    }
+    const event = {
+      key: 'eventName', label: 'Event',
+      render: (doc) => h('a', { class: 'row-link', href: ctx.href(doc), text: doc.eventName || doc._id }),
+    };
+    const target = { key: 'target', label: 'Target URL', render: (doc) => h('span', { class: 'cell-url', text: doc.target || '' }) };
+    const rest = defaults.filter((c) => !['eventName', 'target', 'tenantId', 'projectId', 'updatedAt'].includes(c.key));
+    const keep = [event, target, ...rest];
     const state = keep.findIndex((c) => c.key === '__STATE__');
     const scope = { key: 'scope', label: 'Scope', render: (doc) => h('span', null, scopeCell(doc)) };
     const last = { key: 'lastDelivery', label: 'Last delivery', render: (doc) => h('span', null, lastDeliveryCell(doc)) };
