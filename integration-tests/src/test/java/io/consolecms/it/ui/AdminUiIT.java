@@ -98,6 +98,14 @@ class AdminUiIT {
 
         signIn();
         assertThat(browser.visible(By.cssSelector("#side-menu .menu-category")).getText()).isEqualToIgnoringCase("Events");
+
+        // The tabs are buttons that arrow keys move between, as in any tab list.
+        browser.visible(By.id("tab-all")).sendKeys(Keys.ARROW_RIGHT);
+        browser.visible(By.cssSelector("#tab-published[aria-selected=true]"));
+        assertThat(browser.driver().switchTo().activeElement().getAttribute("id")).isEqualTo("tab-published");
+        browser.driver().switchTo().activeElement().sendKeys(Keys.END);
+        browser.visible(By.cssSelector("#tab-trash[aria-selected=true]"));
+        assertThat(browser.visible(By.id("tab-all")).getAttribute("aria-selected")).isEqualTo("false");
         assertThat(browser.script("return localStorage.length")).as("the token is never kept beyond the tab")
                 .isEqualTo(0L);
     }
