@@ -81,10 +81,11 @@ async function changeState(collection, doc, stateTo) {
 function stateActions(collection, hooks, doc, after, { small } = {}) {
   const name = titleOf(collection, hooks, doc);
   const size = small ? ' button-small' : '';
+  const trashLabel = small ? 'Trash' : 'Move to trash';
   const action = (label, key, run, kind) => {
     const button = h('button', {
       type: 'button', class: `button${size}${kind ? ` button-${kind}` : ''}`, text: label,
-      'aria-label': `${label}: ${name}`, dataset: { action: key },
+      'aria-label': `${key === 'trash' ? 'Move to trash' : label}: ${name}`, dataset: { action: key },
     });
     button.addEventListener('click', () => busy(button, async () => {
       const done = await run();
@@ -96,10 +97,10 @@ function stateActions(collection, hooks, doc, after, { small } = {}) {
   switch (doc.__STATE__) {
     case 'PUBLIC':
       return [action('Unpublish', 'unpublish', move('DRAFT', 'Moved to Draft.')),
-        action('Move to trash', 'trash', move('TRASH', 'Moved to Trash.'))];
+        action(trashLabel, 'trash', move('TRASH', 'Moved to Trash.'))];
     case 'DRAFT':
       return [action('Publish', 'publish', move('PUBLIC', 'Published.'), 'primary'),
-        action('Move to trash', 'trash', move('TRASH', 'Moved to Trash.'))];
+        action(trashLabel, 'trash', move('TRASH', 'Moved to Trash.'))];
     case 'TRASH':
       return [action('Restore', 'restore', move('DRAFT', 'Restored to Draft.')),
         action('Delete', 'delete', async () => {
@@ -133,7 +134,9 @@ export function renderList(main, { collection, hooks, params }) {
   }, h('span', { text: t.label }), h('span', { class: 'tab-count', dataset: { countFor: t.id } })));
   const tablist = h('div', { role: 'tablist', class: 'tabs', 'aria-label': `${collection.label} by state` }, tabButtons);
   const panel = h('div', { role: 'tabpanel', id: 'list-panel', class: 'list-panel' });
-  replaceChildren(main, pageHeader(collection.label, addNew), tablist, panel);
+  const intro = typeof hooks.description === 'string' && hooks.description
+    ? h('p', { class: 'page-intro', text: hooks.description }) : null;
+  replaceChildren(main, pageHeader(collection.label, addNew), intro, tablist, panel);
 
   function select(next, focus) {
     tab = next;

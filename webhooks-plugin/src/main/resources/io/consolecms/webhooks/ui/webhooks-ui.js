@@ -232,6 +232,8 @@ export default function webhooksUi(ctx) {
   }
 
   return {
+    description: 'A webhook POSTs every Console event of its type to your URL, signed with X-Mia-Signature when '
+      + 'it has a secret. Only published webhooks receive events; open one to see its deliveries or send a test event.',
     title: (doc) => `${doc.eventName || 'Webhook'} → ${hostOf(doc.target)}`,
     fieldEditors: { eventName: eventPicker },
     columns,
