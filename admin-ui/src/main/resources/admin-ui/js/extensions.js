@@ -5,7 +5,7 @@
  * `/plugins/<plugin>/<file>.js`). The shell loads it with dynamic `import()` the first time the collection is
  * shown. Its default export is a function called once per collection with a context, returning hooks:
  *
- *   export default function (ctx) { return { fieldEditors, columns, rowActions, detailPanels, title }; }
+ *   export default function (ctx) { return { fieldEditors, columns, rowActions, detailPanels, title, description }; }
  *
  * ctx (everything a module needs, so that it imports nothing from the shell):
  *   - collection: the collection's metadata as the server sent it ({plugin, name, label, path, fields, …});
@@ -15,7 +15,7 @@
  *   - toast(message, kind?): a short message ('info' | 'success' | 'error');
  *   - confirm({title, message, confirmLabel, danger}) → Promise<boolean>; openDialog({title, content, actions});
  *   - badge(text, kind?), formatTime(millis), busy(button, asyncAction), query(params), join(base, sub);
- *   - navigate(hash): goes to another page of the shell.
+ *   - navigate(hash): goes to another page of the shell; href(doc): the link to one document's page.
  *
  * Hooks (each optional; a collection without a module gets the generic table and form):
  *   - fieldEditors: {[fieldName]: (field, {id, value, doc, mode, describedBy}) → {control, read(), focus?()}}
@@ -27,7 +27,8 @@
  *   - detailPanels: [{id, title, placement?, render(doc, container, {refresh})}]: sections of one document's
  *     page, below its edit form (placement 'after-form', the default) or above it ('before-form');
  *     `refresh()` reloads the document page;
- *   - title(doc) → string: how one document is named in headings.
+ *   - title(doc) → string: how one document is named in headings;
+ *   - description: a sentence shown under the list's heading, for newcomers.
  *
  * A module that fails to load or throws is reported in a toast and the generic UI is used instead.
  */
@@ -70,5 +71,6 @@ function context(collection) {
     query,
     join,
     navigate: (hash) => { window.location.hash = hash; },
+    href: (doc) => `#/c/${encodeURIComponent(collection.name)}/${encodeURIComponent(doc._id)}`,
   });
 }

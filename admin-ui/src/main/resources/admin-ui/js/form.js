@@ -13,6 +13,7 @@ import { defaultEditor, checkField } from './fields.js';
  */
 export function buildForm({ collection, doc, hooks, api, toast, onSaved, onCancel }) {
   const mode = doc ? 'edit' : 'create';
+  const noun = collection.label.endsWith('s') ? collection.label.slice(0, -1) : collection.label;
   const summary = h('div', { class: 'form-errors', role: 'alert', tabindex: '-1', hidden: true });
   const rows = collection.fields.map((field) => fieldRow(field, doc, mode, hooks));
   const saveButton = h('button', { type: 'submit', class: 'button button-primary', text: 'Save' });
@@ -46,7 +47,7 @@ export function buildForm({ collection, doc, hooks, api, toast, onSaved, onCance
         rows.forEach((row) => { const value = row.read(); if (value !== '') setPath(body, row.field.name, value); });
         if (asDraft) body.__STATE__ = 'DRAFT';
         const created = await api.post(join(collection.path, '/'), body);
-        toast(`${collection.label}: saved.`, 'success');
+        toast(asDraft ? `${noun} saved as draft.` : `${noun} saved.`, 'success');
         onSaved(created && created._id);
       } else {
         const patch = changes(rows, doc);
@@ -54,8 +55,9 @@ export function buildForm({ collection, doc, hooks, api, toast, onSaved, onCance
           toast('Nothing changed.', 'info');
           return;
         }
-        await api.patch(join(collection.path, encodeURIComponent(doc._id)), patch);
-        toast(`${collection.label}: changes saved.`, 'success');
+        // Any state, like the document page that shows this form.
+        await api.patch(`${join(collection.path, encodeURIComponent(doc._id))}?_st=PUBLIC,DRAFT,TRASH`, patch);
+        toast(`${noun}: changes saved.`, 'success');
         onSaved(doc._id);
       }
     } catch (error) {

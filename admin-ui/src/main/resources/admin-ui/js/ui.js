@@ -14,6 +14,7 @@ export function toast(message, kind = 'info') {
   }
   const item = h('div', { class: `toast toast-${kind}`, text: message });
   toasts.appendChild(item);
+  while (toasts.children.length > 3) toasts.firstElementChild.remove();
   setTimeout(() => item.remove(), kind === 'error' ? 8000 : 4000);
 }
 

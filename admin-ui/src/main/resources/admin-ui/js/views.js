@@ -9,9 +9,12 @@ import { buildForm } from './form.js';
 
 const PAGE_SIZE = 25;
 
+/** Every state a document can be seen in (DELETED is gone for good). */
+const ALL_STATES = 'PUBLIC,DRAFT,TRASH';
+
 /** The list tabs, in Mia CMS order, and the CRUD states each shows. */
 export const TABS = [
-  { id: 'all', label: 'All', states: 'PUBLIC,DRAFT,TRASH' },
+  { id: 'all', label: 'All', states: ALL_STATES },
   { id: 'published', label: 'Published', states: 'PUBLIC' },
   { id: 'draft', label: 'Draft', states: 'DRAFT' },
   { id: 'trash', label: 'Trash', states: 'TRASH' },
@@ -78,10 +81,11 @@ async function changeState(collection, doc, stateTo) {
 function stateActions(collection, hooks, doc, after, { small } = {}) {
   const name = titleOf(collection, hooks, doc);
   const size = small ? ' button-small' : '';
+  const trashLabel = small ? 'Trash' : 'Move to trash';
   const action = (label, key, run, kind) => {
     const button = h('button', {
       type: 'button', class: `button${size}${kind ? ` button-${kind}` : ''}`, text: label,
-      'aria-label': `${label}: ${name}`, dataset: { action: key },
+      'aria-label': `${key === 'trash' ? 'Move to trash' : label}: ${name}`, dataset: { action: key },
     });
     button.addEventListener('click', () => busy(button, async () => {
       const done = await run();
@@ -93,10 +97,10 @@ function stateActions(collection, hooks, doc, after, { small } = {}) {
   switch (doc.__STATE__) {
     case 'PUBLIC':
       return [action('Unpublish', 'unpublish', move('DRAFT', 'Moved to Draft.')),
-        action('Move to trash', 'trash', move('TRASH', 'Moved to Trash.'))];
+        action(trashLabel, 'trash', move('TRASH', 'Moved to Trash.'))];
     case 'DRAFT':
       return [action('Publish', 'publish', move('PUBLIC', 'Published.'), 'primary'),
-        action('Move to trash', 'trash', move('TRASH', 'Moved to Trash.'))];
+        action(trashLabel, 'trash', move('TRASH', 'Moved to Trash.'))];
     case 'TRASH':
       return [action('Restore', 'restore', move('DRAFT', 'Restored to Draft.')),
         action('Delete', 'delete', async () => {
@@ -130,7 +134,9 @@ export function renderList(main, { collection, hooks, params }) {
   }, h('span', { text: t.label }), h('span', { class: 'tab-count', dataset: { countFor: t.id } })));
   const tablist = h('div', { role: 'tablist', class: 'tabs', 'aria-label': `${collection.label} by state` }, tabButtons);
   const panel = h('div', { role: 'tabpanel', id: 'list-panel', class: 'list-panel' });
-  replaceChildren(main, pageHeader(collection.label, addNew), tablist, panel);
+  const intro = typeof hooks.description === 'string' && hooks.description
+    ? h('p', { class: 'page-intro', text: hooks.description }) : null;
+  replaceChildren(main, pageHeader(collection.label, addNew), intro, tablist, panel);
 
   function select(next, focus) {
     tab = next;
@@ -200,7 +206,7 @@ export function renderList(main, { collection, hooks, params }) {
     }
     const columns = defaultColumns(collection, hooks);
     const rowActions = Array.isArray(hooks.rowActions) ? hooks.rowActions : [];
-    const table = h('table', { class: 'table' },
+    const table = h('table', { class: 'table stack' },
       h('caption', { class: 'visually-hidden', text: `${collection.label}, ${tab.label}` }),
       h('thead', null, h('tr', null, columns.map((c) => h('th', { scope: 'col', text: c.label })),
         h('th', { scope: 'col', class: 'actions-col' }, h('span', { text: 'Actions' })))),
@@ -256,7 +262,8 @@ export async function renderDocument(main, { collection, hooks, id }) {
   replaceChildren(main, h('p', { class: 'loading', text: 'Loading…' }));
   let doc;
   try {
-    doc = await api.get(join(collection.path, encodeURIComponent(id)));
+    // Every state, so that a document in the Trash still opens (CRUD Service filters by state otherwise).
+    doc = await api.get(`${join(collection.path, encodeURIComponent(id))}${query({ _st: ALL_STATES })}`);
   } catch (error) {
     replaceChildren(main,
       h('nav', { class: 'breadcrumb', 'aria-label': 'Breadcrumb' }, h('a', { href: listHash(collection), text: collection.label })),

@@ -7,8 +7,11 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.consolecms.it.Api;
 import io.consolecms.it.HostProcess;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -95,6 +98,14 @@ class AdminUiIT {
 
         signIn();
         assertThat(browser.visible(By.cssSelector("#side-menu .menu-category")).getText()).isEqualToIgnoringCase("Events");
+
+        // The tabs are buttons that arrow keys move between, as in any tab list.
+        browser.visible(By.id("tab-all")).sendKeys(Keys.ARROW_RIGHT);
+        browser.visible(By.cssSelector("#tab-published[aria-selected=true]"));
+        assertThat(browser.driver().switchTo().activeElement().getAttribute("id")).isEqualTo("tab-published");
+        browser.driver().switchTo().activeElement().sendKeys(Keys.END);
+        browser.visible(By.cssSelector("#tab-trash[aria-selected=true]"));
+        assertThat(browser.visible(By.id("tab-all")).getAttribute("aria-selected")).isEqualTo("false");
         assertThat(browser.script("return localStorage.length")).as("the token is never kept beyond the tab")
                 .isEqualTo(0L);
     }
@@ -190,7 +201,8 @@ class AdminUiIT {
         browser.click(By.cssSelector("[data-action=send-test]"));
         WebElement outcome = browser.visible(By.cssSelector(".test-outcome [data-outcome=succeeded]"));
         assertThat(outcome.getText()).contains("200");
-        assertThat(receiver.requestsContaining("webhook_ping")).isNotEmpty();
+        assertThat(receiver.requestsContaining(id)).as("the ping names this webhook")
+                .anySatisfy(ping -> assertThat(ping.body()).contains("webhook_ping"));
         browser.screenshot("06-send-test-event");
         browser.resize(390, 844);
         browser.screenshot("07-webhook-page-390px");
@@ -213,13 +225,14 @@ class AdminUiIT {
         browser.click(rowWithTarget(target).findElement(By.cssSelector("[data-action=delete]")));
         browser.visible(By.cssSelector("dialog[open]")).sendKeys(Keys.ESCAPE);
         browser.await(d -> d.findElements(By.cssSelector("dialog[open]")).isEmpty());
-        assertThat(api.get("/api/webhooks/" + id).status()).as("Escape cancels").isEqualTo(200);
+        assertThat(api.get("/api/webhooks/" + id + "?_st=PUBLIC,DRAFT,TRASH").status()).as("Escape cancels")
+                .isEqualTo(200);
         browser.click(rowWithTarget(target).findElement(By.cssSelector("[data-action=delete]")));
         browser.visible(By.cssSelector("dialog[open]"));
         browser.screenshot("09-delete-confirmation");
         browser.click(By.cssSelector("dialog[open] button[data-value=confirm]"));
         browser.await(d -> d.findElements(By.cssSelector("tr[data-id='" + id + "']")).isEmpty());
-        assertThat(api.get("/api/webhooks/" + id).status()).isEqualTo(404);
+        assertThat(api.get("/api/webhooks/" + id + "?_st=PUBLIC,DRAFT,TRASH").status()).isEqualTo(404);
     }
 
     @Test
@@ -261,6 +274,53 @@ class AdminUiIT {
         assertThat(browser.driver().findElements(By.cssSelector("main img, main script"))).isEmpty();
         assertThatThrownBy(() -> browser.driver().switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
         api.delete("/api/webhooks/" + id);
+    }
+
+    @Test
+    void certificateFilesAreSentAsBase64PemAsTextAndDerAsBytes(@TempDir Path files) throws Exception {
+        TestCertificate certificate = TestCertificate.generate("ui-test-ca");
+        Path pemFile = Files.writeString(files.resolve("ca.pem"), certificate.pem());
+        Path derFile = Files.write(files.resolve("ca.crt"), certificate.der());
+        String target = "https://127.0.0.1:" + receiver.port() + "/tls-hook";
+
+        browser.open(host.baseUri().toString());
+        signIn();
+        browser.click(By.cssSelector("[data-action=add-new]"));
+        new Select(browser.await(d -> {
+            WebElement select = d.findElement(By.cssSelector("[data-field=eventName] select"));
+            return select.isEnabled() ? select : null;
+        })).selectByValue("service_created");
+        browser.type(field("target"), target);
+        uploadCertificate(pemFile);
+        browser.script("arguments[0].scrollIntoView({block: 'center'})",
+                browser.visible(By.cssSelector("[data-field=base64CA] textarea")));
+        browser.screenshot("11-certificate-uploaded");
+        save();
+
+        String id = rowWithTarget(target).getAttribute("data-id");
+        String stored = api.get("/api/webhooks/" + id).json().path("base64CA").asText();
+        assertThat(new String(Base64.getMimeDecoder().decode(stored), StandardCharsets.UTF_8).trim())
+                .as("a PEM file is sent as base64 of its text").isEqualTo(certificate.pem().trim());
+
+        browser.click(rowWithTarget(target).findElement(By.cssSelector("[data-action=open]")));
+        assertThat(browser.visible(By.cssSelector("[data-field=base64CA] textarea")).getAttribute("value"))
+                .as("the stored PEM is shown as its text").contains("-----BEGIN CERTIFICATE-----");
+        uploadCertificate(derFile);
+        saveAndAwaitReload();
+        assertThat(api.get("/api/webhooks/" + id).json().path("base64CA").asText())
+                .as("a DER file is sent as base64 of its bytes")
+                .isEqualTo(Base64.getEncoder().encodeToString(certificate.der()));
+        api.delete("/api/webhooks/" + id);
+    }
+
+    private void uploadCertificate(Path file) {
+        WebElement textarea = browser.visible(By.cssSelector("[data-field=base64CA] textarea"));
+        String before = textarea.getAttribute("value");
+        browser.driver().findElement(By.cssSelector("[data-field=base64CA] input[type=file]"))
+                .sendKeys(file.toAbsolutePath().toString());
+        browser.await(d -> !textarea.getAttribute("value").equals(before));
+        assertThat(browser.visible(By.cssSelector("[data-field=base64CA] .file-note")).getText())
+                .contains(file.getFileName().toString());
     }
 
     private void signIn() throws Exception {

@@ -89,8 +89,18 @@ export default function webhooksUi(ctx) {
     ];
   }
 
+  /**
+   * Event (a link to the webhook's page) and target always show, whatever the fields' `listed` flags say;
+   * scope replaces the tenant and project columns.
+   */
   function columns(defaults) {
-    const keep = defaults.filter((c) => !['tenantId', 'projectId', 'updatedAt'].includes(c.key));
+    const event = {
+      key: 'eventName', label: 'Event',
+      render: (doc) => h('a', { class: 'row-link', href: ctx.href(doc), text: doc.eventName || doc._id }),
+    };
+    const target = { key: 'target', label: 'Target URL', render: (doc) => h('span', { class: 'cell-url', text: doc.target || '' }) };
+    const rest = defaults.filter((c) => !['eventName', 'target', 'tenantId', 'projectId', 'updatedAt'].includes(c.key));
+    const keep = [event, target, ...rest];
     const state = keep.findIndex((c) => c.key === '__STATE__');
     const scope = { key: 'scope', label: 'Scope', render: (doc) => h('span', null, scopeCell(doc)) };
     const last = { key: 'lastDelivery', label: 'Last delivery', render: (doc) => h('span', null, lastDeliveryCell(doc)) };
@@ -151,7 +161,7 @@ export default function webhooksUi(ctx) {
       const pager = h('div', { class: 'pager' },
         h('button', { type: 'button', class: 'button button-small', text: 'Newer', disabled: skip === 0, onclick: () => { skip = Math.max(0, skip - DELIVERY_PAGE); load(); } }),
         h('button', { type: 'button', class: 'button button-small', text: 'Older', disabled: deliveries.length < DELIVERY_PAGE, onclick: () => { skip += DELIVERY_PAGE; load(); } }));
-      list.replaceChildren(h('div', { class: 'table-wrap' }, h('table', { class: 'table delivery-table' },
+      list.replaceChildren(h('div', { class: 'table-wrap' }, h('table', { class: 'table stack delivery-table' },
         h('caption', { class: 'visually-hidden', text: 'Deliveries' }),
         h('thead', null, h('tr', null, ['Event', 'Status', 'Attempts', 'Last error', 'Actions']
           .map((label) => h('th', { scope: 'col', text: label })))),
@@ -187,15 +197,15 @@ export default function webhooksUi(ctx) {
         await load();
       }));
       const row = h('tr', { class: 'delivery', dataset: { id: delivery._id, status: delivery.status } },
-        h('td', { dataset: { column: 'event' } }, h('span', { text: delivery.eventName || '' }),
+        h('td', { dataset: { column: 'event', label: 'Event' } }, h('span', { text: delivery.eventName || '' }),
           h('span', { class: 'cell-sub', text: formatTime(delivery.createdAt) })),
-        h('td', { dataset: { column: 'status' } }, badge(String(delivery.status || ''), delivery.status),
+        h('td', { dataset: { column: 'status', label: 'Status' } }, badge(String(delivery.status || ''), delivery.status),
           delivery.lastStatusCode != null ? h('span', { text: ` HTTP ${delivery.lastStatusCode}` }) : null,
           delivery.status === 'pending' && delivery.nextAttemptAt
             ? h('span', { class: 'cell-sub', text: `next attempt ${formatTime(delivery.nextAttemptAt)}` }) : null),
-        h('td', { dataset: { column: 'attempts' }, text: String(delivery.attempts ?? 0) }),
-        h('td', { class: 'cell-error', dataset: { column: 'lastError' }, text: delivery.lastError || '' }),
-        h('td', { class: 'row-actions' }, toggle, redeliver));
+        h('td', { dataset: { column: 'attempts', label: 'Attempts' }, text: String(delivery.attempts ?? 0) }),
+        h('td', { class: 'cell-error', dataset: { column: 'lastError', label: 'Last error' }, text: delivery.lastError || '' }),
+        h('td', { class: 'row-actions', dataset: { label: 'Actions' } }, toggle, redeliver));
       return [row, detailsRow];
     }
 
@@ -222,6 +232,8 @@ export default function webhooksUi(ctx) {
   }
 
   return {
+    description: 'A webhook POSTs every Console event of its type to your URL, signed with X-Mia-Signature when '
+      + 'it has a secret. Only published webhooks receive events; open one to see its deliveries or send a test event.',
     title: (doc) => `${doc.eventName || 'Webhook'} → ${hostOf(doc.target)}`,
     fieldEditors: { eventName: eventPicker },
     columns,
