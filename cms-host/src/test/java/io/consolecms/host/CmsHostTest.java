@@ -23,13 +23,13 @@ class CmsHostTest {
 
     @Test
     void generatesOwnerOnlyTokenFilesOnFirstStartAndReusesThemLater() throws Exception {
-        Map<String, String> env = TestHost.environment(home);
+        Map<String, String> env = RunningHost.environment(home);
         env.remove("CMS_ADMIN_TOKEN");
         env.remove("CMS_CORE_TOKEN");
         Path admin = home.resolve("data/admin-token");
         Path core = home.resolve("data/core-token");
 
-        try (TestHost first = TestHost.start(env)) {
+        try (RunningHost first = RunningHost.start(env)) {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(admin))).isEqualTo("rw-------");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(core))).isEqualTo("rw-------");
             assertThat(first.get("/api/plugins", Files.readString(admin).trim()).statusCode()).isEqualTo(200);
@@ -38,7 +38,7 @@ class CmsHostTest {
         String coreToken = Files.readString(core);
         assertThat(adminToken.trim()).hasSizeGreaterThanOrEqualTo(43).isNotEqualTo(coreToken.trim());
 
-        try (TestHost second = TestHost.start(env)) {
+        try (RunningHost second = RunningHost.start(env)) {
             assertThat(Files.readString(admin)).isEqualTo(adminToken);
             assertThat(second.get("/api/plugins", adminToken.trim()).statusCode()).isEqualTo(200);
         }
@@ -48,7 +48,7 @@ class CmsHostTest {
     void closesPluginsInReverseStartOrder() {
         List<String> closed = new CopyOnWriteArrayList<>();
 
-        TestHost host = TestHost.start(home, new Closing("first", closed), new Closing("second", closed),
+        RunningHost host = RunningHost.start(home, new Closing("first", closed), new Closing("second", closed),
                 new Closing("third", closed));
         host.close();
 
@@ -57,10 +57,10 @@ class CmsHostTest {
 
     @Test
     void healthIsUpWithEmbeddedH2FileDatabaseByDefault() {
-        Map<String, String> env = TestHost.environment(home);
+        Map<String, String> env = RunningHost.environment(home);
         env.remove("CMS_DB_URL");
 
-        try (TestHost host = TestHost.start(env)) {
+        try (RunningHost host = RunningHost.start(env)) {
             assertThat(host.get("/health", null).body()).isEqualTo("{\"status\":\"UP\"}");
             assertThat(host.host().baseUri().toString()).matches("http://127\\.0\\.0\\.1:\\d+/");
         }
@@ -69,27 +69,27 @@ class CmsHostTest {
 
     @Test
     void aDatabaseThatCannotBeReachedNamesTheVariable() {
-        Map<String, String> env = TestHost.environment(home);
+        Map<String, String> env = RunningHost.environment(home);
         env.put("CMS_DB_URL", "jdbc:no-such-driver://nowhere/cms?password=hunter2");
 
-        assertThatThrownBy(() -> TestHost.start(env)).isInstanceOf(InvalidSettingException.class)
+        assertThatThrownBy(() -> RunningHost.start(env)).isInstanceOf(InvalidSettingException.class)
                 .hasMessageStartingWith("CMS_DB_URL: ").hasMessageNotContaining("hunter2");
     }
 
     @Test
     void aPortInUseNamesTheVariable() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            Map<String, String> env = TestHost.environment(home);
+            Map<String, String> env = RunningHost.environment(home);
             env.put("CMS_PORT", Integer.toString(taken.getLocalPort()));
 
-            assertThatThrownBy(() -> TestHost.start(env)).isInstanceOf(InvalidSettingException.class)
+            assertThatThrownBy(() -> RunningHost.start(env)).isInstanceOf(InvalidSettingException.class)
                     .hasMessageStartingWith("CMS_PORT: ");
         }
     }
 
     @Test
     void servesTheAdminUiAndNothingElseOutsideTheApi() {
-        try (TestHost host = TestHost.start(home)) {
+        try (RunningHost host = RunningHost.start(home)) {
             assertThat(host.get("/", null).statusCode()).isEqualTo(200);
             assertThat(host.get("/", null).headers().firstValue("Content-Type")).hasValueSatisfying(
                     type -> assertThat(type).startsWith("text/html"));

@@ -1,10 +1,10 @@
 package io.consolecms.host.auth;
 
-import static io.consolecms.host.TestHost.ADMIN;
-import static io.consolecms.host.TestHost.CORE;
+import static io.consolecms.host.RunningHost.ADMIN;
+import static io.consolecms.host.RunningHost.CORE;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.consolecms.host.TestHost;
+import io.consolecms.host.RunningHost;
 import io.consolecms.plugin.Plugin;
 import io.consolecms.plugin.PluginContext;
 import jakarta.ws.rs.GET;
@@ -23,11 +23,11 @@ class AuthTest {
 
     @TempDir
     static java.nio.file.Path home;
-    static TestHost host;
+    static RunningHost host;
 
     @BeforeAll
     static void start() {
-        host = TestHost.start(home, new WhoAmIPlugin());
+        host = RunningHost.start(home, new WhoAmIPlugin());
     }
 
     @AfterAll

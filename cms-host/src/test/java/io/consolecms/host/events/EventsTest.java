@@ -1,13 +1,13 @@
 package io.consolecms.host.events;
 
-import static io.consolecms.host.TestHost.ADMIN;
-import static io.consolecms.host.TestHost.CORE;
+import static io.consolecms.host.RunningHost.ADMIN;
+import static io.consolecms.host.RunningHost.CORE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.consolecms.host.TestHost;
+import io.consolecms.host.RunningHost;
 import io.consolecms.plugin.ConsoleEvent;
 import io.consolecms.plugin.EventListener;
 import io.consolecms.plugin.EventPublisher;
@@ -38,13 +38,13 @@ class EventsTest {
 
     @TempDir
     static Path home;
-    static TestHost host;
+    static RunningHost host;
     static final RecordingListener first = new RecordingListener(2);
     static final RecordingListener second = new RecordingListener(1);
 
     @BeforeAll
     static void start() {
-        host = TestHost.start(home, new ListeningPlugin("first", first), new ListeningPlugin("second", second));
+        host = RunningHost.start(home, new ListeningPlugin("first", first), new ListeningPlugin("second", second));
     }
 
     @AfterAll

@@ -2,7 +2,7 @@ package io.consolecms.host.plugins;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.consolecms.host.TestHost;
+import io.consolecms.host.RunningHost;
 import io.consolecms.plugin.CollectionDefinition;
 import io.consolecms.plugin.Plugin;
 import io.consolecms.plugin.PluginContext;
@@ -23,7 +23,7 @@ class PluginContributionsTest {
         CollectionDefinition things = new CollectionDefinition("things", "Misc", "Things", "/api/things", List.of(),
                 null);
 
-        try (TestHost host = TestHost.start(home, new Contributing("first", c -> c.addCollection(things)),
+        try (RunningHost host = RunningHost.start(home, new Contributing("first", c -> c.addCollection(things)),
                 new Contributing("second", c -> c.addCollection(things)))) {
             List<InstalledPlugin> plugins = host.host().plugins();
 
@@ -35,22 +35,22 @@ class PluginContributionsTest {
 
     @Test
     void aPluginThatTakesAnotherPluginsPathFailsAndTheHostStillServesTheFirst() {
-        try (TestHost host = TestHost.start(home, new Contributing("first", c -> c.addResource(new Things())),
+        try (RunningHost host = RunningHost.start(home, new Contributing("first", c -> c.addResource(new Things())),
                 new Contributing("second", c -> c.addResource(new Things())))) {
 
             assertThat(host.host().plugins().get(1).reason()).isEqualTo("path 'api/things' is already served (plugin first)");
-            assertThat(host.get("/api/things", TestHost.ADMIN).body()).isEqualTo("things");
+            assertThat(host.get("/api/things", RunningHost.ADMIN).body()).isEqualTo("things");
         }
     }
 
     @Test
     void aPluginsSettingsAreOnlyItsOwn() {
-        var env = TestHost.environment(home);
+        var env = RunningHost.environment(home);
         env.put("CMS_FIRST_COLOUR", "blue");
         env.put("CMS_SECOND_COLOUR", "red");
         String[] seen = new String[2];
 
-        try (TestHost host = TestHost.start(env, new Contributing("first", c -> {
+        try (RunningHost host = RunningHost.start(env, new Contributing("first", c -> {
             seen[0] = c.settings().string("colour", "none");
             seen[1] = c.settings().variable("colour");
         }))) {
@@ -60,14 +60,14 @@ class PluginContributionsTest {
 
     @Test
     void aPluginWhoseResourceJerseyRefusesFailsAloneAndTheHostServes() {
-        try (TestHost host = TestHost.start(home, new Contributing("first", c -> c.addResource(new Things())),
+        try (RunningHost host = RunningHost.start(home, new Contributing("first", c -> c.addResource(new Things())),
                 new Contributing("ambiguous", c -> c.addResource(new Ambiguous())))) {
 
             assertThat(host.host().plugins().get(1).state()).isEqualTo(PluginState.FAILED);
             assertThat(host.host().plugins().get(1).reason()).startsWith("invalid resource: ");
             assertThat(host.get("/health", null).statusCode()).isEqualTo(200);
-            assertThat(host.get("/api/things", TestHost.ADMIN).body()).isEqualTo("things");
-            assertThat(host.get("/api/ambiguous", TestHost.ADMIN).statusCode()).isEqualTo(404);
+            assertThat(host.get("/api/things", RunningHost.ADMIN).body()).isEqualTo("things");
+            assertThat(host.get("/api/ambiguous", RunningHost.ADMIN).statusCode()).isEqualTo(404);
         }
     }
 

@@ -1,14 +1,14 @@
 package io.consolecms.host.plugins;
 
-import static io.consolecms.host.TestHost.ADMIN;
-import static io.consolecms.host.TestHost.CORE;
+import static io.consolecms.host.RunningHost.ADMIN;
+import static io.consolecms.host.RunningHost.CORE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.consolecms.host.CmsHost;
-import io.consolecms.host.TestHost;
+import io.consolecms.host.RunningHost;
 import io.consolecms.plugin.CollectionDefinition;
 import io.consolecms.plugin.Plugin;
 import io.consolecms.plugin.PluginContext;
@@ -31,7 +31,7 @@ class PluginLoadingTest {
 
     @TempDir
     static Path home;
-    static TestHost host;
+    static RunningHost host;
 
     @BeforeAll
     static void start() throws Exception {
@@ -44,9 +44,9 @@ class PluginLoadingTest {
         PluginJarBuilder.build("empty", plugins.resolve("e-empty.jar"), "0.0.3");
         Files.writeString(plugins.resolve("f-broken.jar"), "not a zip");
         Files.writeString(plugins.resolve("notes.txt"), "not a jar, not a plugin");
-        Map<String, String> env = TestHost.environment(home);
+        Map<String, String> env = RunningHost.environment(home);
         env.put("CMS_GREETING_GREETING", "bonjour");
-        host = TestHost.start(env, new BuiltInPlugin());
+        host = RunningHost.start(env, new BuiltInPlugin());
     }
 
     @AfterAll

@@ -19,7 +19,7 @@ import java.util.UUID;
  * A real {@link CmsHost} on a free loopback port with a fresh in-memory H2 database, and a java.net.http client for
  * it. Tokens are fixed so that tests can present them.
  */
-public final class TestHost implements AutoCloseable {
+public final class RunningHost implements AutoCloseable {
 
     public static final String ADMIN = "admin-token-for-tests-0123456789";
     public static final String CORE = "core-token-for-tests-0123456789ab";
@@ -27,7 +27,7 @@ public final class TestHost implements AutoCloseable {
     private final CmsHost host;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private TestHost(CmsHost host) {
+    private RunningHost(CmsHost host) {
         this.host = host;
     }
 
@@ -45,18 +45,18 @@ public final class TestHost implements AutoCloseable {
     }
 
     /** Starts a host in {@code home} with these built-in plugins and no plugin jars. */
-    public static TestHost start(Path home, Plugin... builtIn) {
+    public static RunningHost start(Path home, Plugin... builtIn) {
         return start(environment(home), builtIn);
     }
 
     /** Starts a host with this environment and these built-in plugins. */
-    public static TestHost start(Map<String, String> environment, Plugin... builtIn) {
+    public static RunningHost start(Map<String, String> environment, Plugin... builtIn) {
         try {
             Files.createDirectories(Path.of(environment.get("CMS_PLUGINS_DIR")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new TestHost(CmsHost.start(environment, List.of(builtIn)));
+        return new RunningHost(CmsHost.start(environment, List.of(builtIn)));
     }
 
     public CmsHost host() {
