@@ -37,7 +37,10 @@ import org.apache.hc.core5.util.Timeout;
  */
 public final class HttpDeliverySender implements DeliverySender {
 
-    /** Connections kept per route; the dispatcher's {@link TargetLimiter} cap should not exceed it. */
+    /**
+     * Connections kept per route; the dispatcher's per-target cap ({@code CMS_WEBHOOKS_PER_TARGET}) should not exceed
+     * it.
+     */
     public static final int MAX_CONNECTIONS_PER_ROUTE = 20;
     static final int MAX_CONNECTIONS = 200;
     static final String WEBHOOK_ID = "webhook-id";
