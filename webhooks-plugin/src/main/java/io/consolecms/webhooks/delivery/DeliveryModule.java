@@ -45,7 +45,7 @@ public final class DeliveryModule implements AutoCloseable {
             context.addResource(new WebhookDeliveriesResource(log));
             context.addResource(new DeliveriesResource(log, dispatcher::wake));
             context.addResource(new WebhookRedeliverResource(log, dispatcher::wake));
-            context.addResource(new WebhookTestResource(new TestPing(dataSource, outbox, sender, settings, clock)));
+            context.addResource(new WebhookTestResource(new WebhookPing(dataSource, outbox, sender, settings, clock)));
             dispatcher.start();
         } catch (RuntimeException failure) {
             module.close();

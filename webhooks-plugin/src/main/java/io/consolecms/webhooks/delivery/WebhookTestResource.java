@@ -16,9 +16,9 @@ import java.util.Objects;
 @Produces(MediaType.APPLICATION_JSON)
 public final class WebhookTestResource {
 
-    private final TestPing ping;
+    private final WebhookPing ping;
 
-    WebhookTestResource(TestPing ping) {
+    WebhookTestResource(WebhookPing ping) {
         this.ping = Objects.requireNonNull(ping, "ping");
     }
 

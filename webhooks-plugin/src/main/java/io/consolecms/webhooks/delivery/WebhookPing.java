@@ -21,7 +21,7 @@ import javax.sql.DataSource;
  * Sends a {@code webhook_ping} event to one webhook now, whatever its state, and records it as a delivery with its one
  * attempt (no retries: the administrator is watching).
  */
-final class TestPing {
+final class WebhookPing {
 
     static final String EVENT_NAME = "webhook_ping";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,7 +34,7 @@ final class TestPing {
     private final Clock clock;
     private final String owner = "webhooks-test-" + ObjectId.next();
 
-    TestPing(DataSource dataSource, Outbox outbox, DeliverySender sender, DeliverySettings settings, Clock clock) {
+    WebhookPing(DataSource dataSource, Outbox outbox, DeliverySender sender, DeliverySettings settings, Clock clock) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.outbox = Objects.requireNonNull(outbox, "outbox");
         this.sender = Objects.requireNonNull(sender, "sender");
