@@ -16,6 +16,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The pending deliveries in the database: claimed with a lease so that several hosts on one database never attempt
@@ -23,6 +25,8 @@ import javax.sql.DataSource;
  * keeps a connection beyond its own statements: sends happen between calls, never inside one.
  */
 final class Outbox {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
 
     static final String INSERT_DELIVERY = "INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_name, status,"
             + " attempts, round_start, next_attempt_at, lease_owner, lease_expires_at, created_at, updated_at)"
@@ -242,6 +246,8 @@ final class Outbox {
                 insertAttempts(connection, kept);
                 updateWebhooks(connection, kept, now);
                 connection.commit();
+                kept.stream().filter(settlement -> DeliveryStatus.FAILED.value().equals(settlement.status()))
+                        .forEach(Outbox::logGivenUp);
                 return kept.stream().map(Settlement::nextAttemptAt).filter(Objects::nonNull).toList();
             } catch (SQLException | RuntimeException failure) {
                 connection.rollback();
@@ -250,6 +256,13 @@ final class Outbox {
                 connection.setAutoCommit(autoCommit);
             }
         }
+    }
+
+    /** Operators learn from the log which deliveries were given up; never the target, which may carry a token. */
+    private static void logGivenUp(Settlement settlement) {
+        ClaimedDelivery delivery = settlement.outcome().delivery();
+        LOG.warn("Webhook delivery {} of webhook {} ({}) failed after {} attempts: {}", delivery.id(),
+                delivery.webhookId(), delivery.eventName(), settlement.attempts(), settlement.error());
     }
 
     private static List<Settlement> updateDeliveries(Connection connection, String owner, List<Settlement> settlements,
