@@ -23,6 +23,8 @@ public final class HttpApi implements AutoCloseable {
     private final ExecutorService executor;
     private final URI baseUri;
 
+    private static final String NO_DELAY = "sun.net.httpserver.nodelay";
+
     private HttpApi(HttpServer server, ExecutorService executor, URI baseUri) {
         this.server = server;
         this.executor = executor;
@@ -35,6 +37,9 @@ public final class HttpApi implements AutoCloseable {
      * @throws InvalidSettingException naming {@code CMS_PORT} when it cannot listen there
      */
     public static HttpApi start(String bind, int port, ResourceConfig application) {
+        // The JDK server writes a response's head and body separately; without TCP_NODELAY, Nagle holds the body until
+        // the client's delayed ACK (40 ms) on every keep-alive request. Read once, when the first server is made.
+        System.setProperty(NO_DELAY, System.getProperty(NO_DELAY, "true"));
         HttpServer server;
         try {
             server = JdkHttpServerFactory.createHttpServer(uri(bind, port), application, false);
