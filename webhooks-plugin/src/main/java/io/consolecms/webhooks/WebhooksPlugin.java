@@ -9,8 +9,8 @@ import io.consolecms.webhooks.collection.WebhookValidator;
 import io.consolecms.webhooks.collection.WebhooksCollection;
 import io.consolecms.webhooks.collection.WebhooksResource;
 import io.consolecms.webhooks.delivery.DeliveryModule;
-import io.consolecms.webhooks.delivery.HttpDeliverySender;
-import io.consolecms.webhooks.delivery.TargetPolicy;
+import io.consolecms.webhooks.delivery.http.HttpDeliverySender;
+import io.consolecms.webhooks.delivery.http.TargetPolicy;
 
 /** The Events → Webhooks plugin: the collection, the event catalog, and the delivery of matching events. */
 public final class WebhooksPlugin implements Plugin {

@@ -7,7 +7,8 @@
  * {@link io.consolecms.webhooks.delivery.DeliverySender} with a per-target concurrency limit, and settles each
  * attempt: succeeded, pending until the next attempt of the {@link io.consolecms.webhooks.delivery.RetrySchedule}, or
  * failed. Pending work lives only in the database, so a host that dies loses nothing: its leases expire and another
- * host (or itself, restarted) makes the attempts again. The delivery log resources show deliveries and their attempts
- * and deliver them again; {@link io.consolecms.webhooks.delivery.DeliveryModule} wires it all.
+ * host (or itself, restarted) makes the attempts again. The HTTP client is in the {@code http} sub-package. The
+ * delivery log resources show deliveries and their attempts and deliver them again;
+ * {@link io.consolecms.webhooks.delivery.DeliveryModule} wires it all.
  */
 package io.consolecms.webhooks.delivery;

@@ -1,9 +1,11 @@
-package io.consolecms.webhooks.delivery;
+package io.consolecms.webhooks.delivery.http;
 
-import static io.consolecms.webhooks.delivery.HttpDeliverySenderTest.BODY;
-import static io.consolecms.webhooks.delivery.HttpDeliverySenderTest.LOOPBACK_ALLOWED;
+import static io.consolecms.webhooks.delivery.http.HttpDeliverySenderTest.BODY;
+import static io.consolecms.webhooks.delivery.http.HttpDeliverySenderTest.LOOPBACK_ALLOWED;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.consolecms.webhooks.delivery.AttemptResult;
+import io.consolecms.webhooks.delivery.DeliveryRequest;
 import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;

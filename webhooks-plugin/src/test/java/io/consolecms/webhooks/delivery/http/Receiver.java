@@ -1,4 +1,4 @@
-package io.consolecms.webhooks.delivery;
+package io.consolecms.webhooks.delivery.http;
 
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;

@@ -1,4 +1,4 @@
-package io.consolecms.webhooks.delivery;
+package io.consolecms.webhooks.delivery.http;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -1,5 +1,9 @@
-package io.consolecms.webhooks.delivery;
+package io.consolecms.webhooks.delivery.http;
 
+import io.consolecms.webhooks.delivery.AttemptResult;
+import io.consolecms.webhooks.delivery.DeliveryRequest;
+import io.consolecms.webhooks.delivery.DeliverySender;
+import io.consolecms.webhooks.delivery.MiaSignature;
 import java.io.IOException;
 import java.net.URI;
 import java.net.UnknownHostException;

@@ -1,5 +1,6 @@
-package io.consolecms.webhooks.delivery;
+package io.consolecms.webhooks.delivery.http;
 
+import io.consolecms.webhooks.delivery.RetrySchedule;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;

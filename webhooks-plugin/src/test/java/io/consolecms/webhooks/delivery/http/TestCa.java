@@ -1,4 +1,4 @@
-package io.consolecms.webhooks.delivery;
+package io.consolecms.webhooks.delivery.http;
 
 import java.io.StringWriter;
 import java.math.BigInteger;

@@ -1,7 +1,8 @@
-package io.consolecms.webhooks.delivery;
+package io.consolecms.webhooks.delivery.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.consolecms.webhooks.delivery.RetrySchedule;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,9 @@
-package io.consolecms.webhooks.delivery;
+package io.consolecms.webhooks.delivery.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.consolecms.webhooks.delivery.AttemptResult;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;

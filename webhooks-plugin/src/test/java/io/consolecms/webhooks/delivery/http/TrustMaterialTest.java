@@ -1,4 +1,4 @@
-package io.consolecms.webhooks.delivery;
+package io.consolecms.webhooks.delivery.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

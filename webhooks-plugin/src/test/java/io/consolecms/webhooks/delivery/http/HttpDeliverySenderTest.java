@@ -1,9 +1,11 @@
-package io.consolecms.webhooks.delivery;
+package io.consolecms.webhooks.delivery.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.consolecms.webhooks.delivery.Receiver.Answer;
-import io.consolecms.webhooks.delivery.Receiver.Received;
+import io.consolecms.webhooks.delivery.AttemptResult;
+import io.consolecms.webhooks.delivery.DeliveryRequest;
+import io.consolecms.webhooks.delivery.http.Receiver.Answer;
+import io.consolecms.webhooks.delivery.http.Receiver.Received;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
