@@ -108,8 +108,7 @@ public final class WebhooksResource {
     @GET
     @Path("{id}")
     public Response get(@PathParam("id") String id, @Context UriInfo uri) throws SQLException {
-        Checked<Set<WebhookState>> states = WebhookQuery.readStates(uri.getQueryParameters(),
-                WebhookState.FOUND_BY_DEFAULT);
+        Checked<Set<WebhookState>> states = statesById(uri);
         if (!states.ok()) {
             return messages.badRequest(states.errors());
         }
@@ -124,8 +123,7 @@ public final class WebhooksResource {
     public Response patch(@PathParam("id") String id, @Context HttpHeaders headers,
                           @Context SecurityContext security, @Context UriInfo uri, InputStream stream)
             throws IOException, SQLException {
-        Checked<Set<WebhookState>> states = WebhookQuery.readStates(uri.getQueryParameters(),
-                WebhookState.FOUND_BY_DEFAULT);
+        Checked<Set<WebhookState>> states = statesById(uri);
         if (!states.ok()) {
             return messages.badRequest(states.errors());
         }
@@ -154,8 +152,7 @@ public final class WebhooksResource {
     @DELETE
     @Path("{id}")
     public Response delete(@PathParam("id") String id, @Context UriInfo uri) throws SQLException {
-        Checked<Set<WebhookState>> states = WebhookQuery.readStates(uri.getQueryParameters(),
-                WebhookState.FOUND_BY_DEFAULT);
+        Checked<Set<WebhookState>> states = statesById(uri);
         if (!states.ok()) {
             return messages.badRequest(states.errors());
         }
@@ -205,6 +202,11 @@ public final class WebhooksResource {
 
     private Optional<Webhook> find(String id, Set<WebhookState> states) throws SQLException {
         return ObjectId.isValid(id) ? store.find(id, states) : Optional.empty();
+    }
+
+    /** The states a request by id looks in: any but DELETED, unless {@code _st} names them. */
+    private static Checked<Set<WebhookState>> statesById(UriInfo uri) {
+        return WebhookQuery.readStates(uri.getQueryParameters(), WebhookState.FOUND_BY_DEFAULT);
     }
 
     private Response notFound(String id) {
