@@ -331,7 +331,7 @@ final class Outbox {
                 if (outcome.result() == null) {
                     continue;
                 }
-                last.setString(1, outcome.result().succeeded() ? "success" : "error");
+                last.setString(1, (outcome.result().succeeded() ? DeliveryStatus.SUCCEEDED : DeliveryStatus.FAILED).value());
                 last.setLong(2, outcome.at());
                 last.setString(3, outcome.delivery().eventName());
                 setInt(last, 4, outcome.result().statusCode());

@@ -293,7 +293,7 @@ class DeliveryResourcesTest {
         assertThat(listed.get("status").asText()).isEqualTo("succeeded");
         assertThat(get("api/deliveries/" + deliveryId).get("attempts")).hasSize(1);
         assertThat(db.webhookRow(webhook)).containsEntry("state", "DRAFT")
-                .containsEntry("last_delivery_event", "webhook_ping");
+                .containsEntry("last_delivery_event", "webhook_ping").containsEntry("last_delivery_status", "succeeded");
     }
 
     @Test
@@ -308,6 +308,8 @@ class DeliveryResourcesTest {
         assertThat(outcome.get("error").asText()).contains("503");
         assertThat(db.delivery(outcome.get("deliveryId").asText())).containsEntry("status", "failed")
                 .containsEntry("lease_owner", null);
+        assertThat(db.webhookRow(webhook)).containsEntry("last_delivery_status", "failed")
+                .containsEntry("last_delivery_code", 503);
         assertThat(receiver.requests()).hasSize(1);
         assertThat(post("api/webhooks/000000000000000000000000/test").getStatus()).isEqualTo(404);
     }

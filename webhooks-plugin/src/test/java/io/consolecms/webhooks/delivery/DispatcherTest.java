@@ -79,7 +79,7 @@ class DispatcherTest {
         await().until(() -> "succeeded".equals(db.delivery(deliveryId).get("status")));
         assertThat(db.delivery(deliveryId)).containsEntry("attempts", 1).containsEntry("last_status_code", 200)
                 .containsEntry("lease_owner", null).containsEntry("next_attempt_at", null);
-        assertThat(db.webhookRow(webhook)).containsEntry("last_delivery_status", "success")
+        assertThat(db.webhookRow(webhook)).containsEntry("last_delivery_status", "succeeded")
                 .containsEntry("last_delivery_code", 200).containsEntry("last_delivery_event", "project_created");
     }
 
@@ -129,7 +129,7 @@ class DispatcherTest {
         String deliveryId = onlyDelivery(webhook);
         await().atMost(Duration.ofSeconds(5)).until(() -> "failed".equals(db.delivery(deliveryId).get("status")));
         assertThat(db.webhookRow(webhook)).containsEntry("state", "DRAFT")
-                .containsEntry("last_delivery_status", "error").containsEntry("last_delivery_code", 410);
+                .containsEntry("last_delivery_status", "failed").containsEntry("last_delivery_code", 410);
         assertThat(db.delivery(deliveryId)).containsEntry("attempts", 1).containsEntry("last_status_code", 410);
         assertThat(receiver.requests()).hasSize(1);
         assertThat(ingest.onEvent(projectCreated("acme", "p1"))).isZero();
@@ -149,7 +149,7 @@ class DispatcherTest {
         assertThat(db.delivery(deliveryId)).containsEntry("attempts", 3).containsEntry("last_status_code", 500)
                 .containsEntry("next_attempt_at", null);
         assertThat((String) db.delivery(deliveryId).get("last_error")).contains("500");
-        assertThat(db.webhookRow(webhook)).containsEntry("last_delivery_status", "error");
+        assertThat(db.webhookRow(webhook)).containsEntry("last_delivery_status", "failed");
     }
 
     @Test

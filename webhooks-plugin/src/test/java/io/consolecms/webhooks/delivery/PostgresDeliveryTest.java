@@ -115,7 +115,7 @@ class PostgresDeliveryTest {
             }
             String deliveryId = (String) db.deliveriesOf(webhook).get(0).get("id");
             assertThat(receiver.requests()).hasSize(2);
-            assertThat(db.webhookRow(webhook)).containsEntry("last_delivery_status", "success");
+            assertThat(db.webhookRow(webhook)).containsEntry("last_delivery_status", "succeeded");
 
             DeliveryLog log = new DeliveryLog(db.dataSource, Clock.systemUTC());
             assertThat(log.list(webhook, DeliveryStatus.SUCCEEDED, 10, 0)).singleElement()
