@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.consolecms.webhooks.Migrations;
 import io.consolecms.webhooks.ObjectId;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +28,9 @@ abstract class WebhookStoreContract {
 
     /** The database under test, migrated or not; the same one at each call. */
     abstract DataSource dataSource() throws Exception;
+
+    /** Another empty database of the same kind, not migrated; a new one at each call. */
+    abstract DataSource newDatabase() throws Exception;
 
     @BeforeEach
     void migrateAndEmpty() throws Exception {
@@ -118,6 +125,46 @@ abstract class WebhookStoreContract {
         assertThat(store.delete(webhook.id(), WebhookState.FOUND_BY_DEFAULT)).isFalse();
         assertThat(store.delete(webhook.id(), EnumSet.of(WebhookState.DELETED))).isTrue();
         assertThat(store.find(webhook.id(), ALL)).isEmpty();
+    }
+
+    @Test
+    void aLastDeliveryStoredInTheOldWordsReadsBackInTheDeliveryLogsWordsAfterTheUpgrade() throws Exception {
+        DataSource database = newDatabase();
+        // The schema as the releases before V3 left it. Same history table and scripts as Migrations: were they
+        // different, Migrations.migrate below would find tables it did not make and fail.
+        Flyway.configure(Migrations.class.getClassLoader()).dataSource(database)
+                .table("webhooks_schema_history").locations("classpath:io/consolecms/webhooks/db")
+                .target("2").load().migrate();
+        String succeeded = ObjectId.next();
+        String failed = ObjectId.next();
+        String never = ObjectId.next();
+        try (Connection connection = database.getConnection();
+             PreparedStatement insert = connection.prepareStatement("INSERT INTO webhooks (id, event_name, target, "
+                     + "state, created_at, updated_at, creator_id, updater_id, last_delivery_status, last_delivery_at, "
+                     + "last_delivery_event, last_delivery_code) VALUES (?, 'project_created', 'https://a.example.com/', "
+                     + "'PUBLIC', 1, 1, 'admin', 'admin', ?, 1732780800000, ?, ?)")) {
+            insertLastDelivery(insert, succeeded, "success", 204);
+            insertLastDelivery(insert, failed, "error", 503);
+            insertLastDelivery(insert, never, null, null);
+        }
+
+        Migrations.migrate(database);
+
+        WebhookStore upgraded = new WebhookStore(database);
+        assertThat(upgraded.find(succeeded, ALL).orElseThrow().lastDelivery())
+                .isEqualTo(new LastDelivery("succeeded", 1_732_780_800_000L, "project_created", 204));
+        assertThat(upgraded.find(failed, ALL).orElseThrow().lastDelivery())
+                .isEqualTo(new LastDelivery("failed", 1_732_780_800_000L, "project_created", 503));
+        assertThat(upgraded.find(never, ALL).orElseThrow().lastDelivery()).isNull();
+    }
+
+    private static void insertLastDelivery(PreparedStatement insert, String id, String status, Integer code)
+            throws SQLException {
+        insert.setString(1, id);
+        insert.setString(2, status);
+        insert.setString(3, status == null ? null : "project_created");
+        insert.setObject(4, code, Types.INTEGER);
+        insert.executeUpdate();
     }
 
     private Webhook insert(String tenant, String target, WebhookState state) throws Exception {

@@ -6,14 +6,17 @@ import org.h2.jdbcx.JdbcDataSource;
 
 class WebhookStoreH2Test extends WebhookStoreContract {
 
-    private final JdbcDataSource dataSource = new JdbcDataSource();
-
-    WebhookStoreH2Test() {
-        dataSource.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-    }
+    private final DataSource dataSource = newDatabase();
 
     @Override
     DataSource dataSource() {
         return dataSource;
+    }
+
+    @Override
+    DataSource newDatabase() {
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        return h2;
     }
 }

@@ -26,4 +26,9 @@ class WebhookStorePostgresTest extends WebhookStoreContract {
     DataSource dataSource() {
         return database;
     }
+
+    @Override
+    DataSource newDatabase() throws Exception {
+        return postgres.newDatabase();
+    }
 }
