@@ -213,7 +213,10 @@ class AdminUiIT {
         browser.visible(By.cssSelector(".page-header [data-action=restore]"));
         browser.click(By.cssSelector(".breadcrumb a"));
         selectTab("trash");
-        browser.click(rowWithTarget(target).findElement(By.cssSelector("[data-action=restore]")));
+        WebElement trashed = rowWithTarget(target);
+        assertThat(trashed.findElement(By.cssSelector("td[data-column=lastDelivery] .badge-succeeded")).getText())
+                .as("the last delivery (the test event) in the delivery log's words").isEqualTo("succeeded");
+        browser.click(trashed.findElement(By.cssSelector("[data-action=restore]")));
         browser.await(d -> d.findElements(By.cssSelector("tr[data-id='" + id + "']")).isEmpty());
         assertThat(api.get("/api/webhooks/" + id).json().path("__STATE__").asText()).isEqualTo("DRAFT");
         selectTab("draft");

@@ -79,11 +79,13 @@ export default function webhooksUi(ctx) {
     return [h('span', { text: 'Instance' }), h('span', { class: 'cell-sub', text: 'every company' })];
   }
 
+  /** The webhook's latest delivery in the delivery log's words: a `succeeded` or `failed` badge, as its deliveries have. */
   function lastDeliveryCell(doc) {
     const last = doc.lastDelivery;
     if (!last) return h('span', { class: 'cell-sub', text: 'Never' });
+    const status = String(last.status || 'unknown');
     return [
-      badge(String(last.status || 'unknown'), last.status),
+      badge(status, status),
       last.statusCode ? h('span', { text: ` HTTP ${last.statusCode}` }) : null,
       h('span', { class: 'cell-sub', text: [formatTime(last.at), last.eventName].filter(Boolean).join(' · ') }),
     ];
