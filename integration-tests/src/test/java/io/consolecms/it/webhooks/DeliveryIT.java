@@ -58,6 +58,7 @@ class DeliveryIT {
             assertThat(delivery.get("attempts").get(0).get("statusCode").asInt()).isEqualTo(200);
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 JsonNode last = api.get("/api/webhooks/" + webhook).json().get("lastDelivery");
+                assertThat(last.get("status").asText()).as("the delivery log's word").isEqualTo("succeeded");
                 assertThat(last.get("statusCode").asInt()).isEqualTo(200);
                 assertThat(last.get("eventName").asText()).isEqualTo("project_created");
             });
