@@ -16,6 +16,7 @@ public final class DeliveryModule implements AutoCloseable {
     private final DeliverySettings settings;
     private final DeliverySender sender;
     private final Dispatcher dispatcher;
+    private EventIngest ingest;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private DeliveryModule(DeliverySettings settings, DeliverySender sender, Dispatcher dispatcher) {
@@ -41,7 +42,8 @@ public final class DeliveryModule implements AutoCloseable {
         DeliveryLog log = new DeliveryLog(dataSource, clock);
         DeliveryModule module = new DeliveryModule(settings, sender, dispatcher);
         try {
-            context.addEventListener(new EventIngest(dataSource, dispatcher::wake, clock));
+            module.ingest = new EventIngest(dataSource, dispatcher, clock);
+            context.addEventListener(module.ingest);
             context.addResource(new WebhookDeliveriesResource(log));
             context.addResource(new DeliveriesResource(log, dispatcher::wake));
             context.addResource(new WebhookRedeliverResource(log, dispatcher::wake));
@@ -59,13 +61,19 @@ public final class DeliveryModule implements AutoCloseable {
         return settings;
     }
 
-    /** Stops dispatching (in-flight attempts get their timeout plus 5 s), then closes the sender. Idempotent. */
+    /**
+     * Stores the events already published and refuses more, stops dispatching (in-flight attempts get their timeout
+     * plus 5 s), then closes the sender. Idempotent.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         try {
+            if (ingest != null) {
+                ingest.close();
+            }
             dispatcher.close();
         } finally {
             sender.close();

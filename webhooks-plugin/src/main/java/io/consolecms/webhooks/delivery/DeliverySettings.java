@@ -14,13 +14,16 @@ import java.util.Objects;
  * @param denyNetworks {@code CMS_WEBHOOKS_DENY_NETWORKS}: raw CIDRs, or empty for the target policy's defaults
  * @param workers {@code CMS_WEBHOOKS_WORKERS}: how many attempts run at once in this host
  * @param perTarget {@code CMS_WEBHOOKS_PER_TARGET}: how many attempts run at once against one scheme+host+port
+ * @param queueCapacity {@code CMS_WEBHOOKS_QUEUE_CAPACITY}: how many pending deliveries one host holds in memory;
+ *     beyond, they wait in the database and are read back as room frees up
  */
 public record DeliverySettings(RetrySchedule retrySchedule, Duration timeout, List<String> allowNetworks,
-                               List<String> denyNetworks, int workers, int perTarget) {
+                               List<String> denyNetworks, int workers, int perTarget, int queueCapacity) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
-    public static final int DEFAULT_WORKERS = 16;
-    public static final int DEFAULT_PER_TARGET = 4;
+    public static final int DEFAULT_WORKERS = 128;
+    public static final int DEFAULT_PER_TARGET = 16;
+    public static final int DEFAULT_QUEUE_CAPACITY = 10_000;
 
     public DeliverySettings {
         Objects.requireNonNull(retrySchedule, "retrySchedule");
@@ -30,8 +33,8 @@ public record DeliverySettings(RetrySchedule retrySchedule, Duration timeout, Li
         if (timeout.isZero() || timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must be positive: " + timeout);
         }
-        if (workers < 1 || perTarget < 1) {
-            throw new IllegalArgumentException("workers and perTarget must be positive");
+        if (workers < 1 || perTarget < 1 || queueCapacity < 1) {
+            throw new IllegalArgumentException("workers, perTarget and queueCapacity must be positive");
         }
     }
 
@@ -46,7 +49,16 @@ public record DeliverySettings(RetrySchedule retrySchedule, Duration timeout, Li
                 settings.list("allow-networks", List.of()),
                 settings.list("deny-networks", List.of()),
                 settings.positiveInt("workers", DEFAULT_WORKERS),
-                settings.positiveInt("per-target", DEFAULT_PER_TARGET));
+                settings.positiveInt("per-target", DEFAULT_PER_TARGET),
+                settings.positiveInt("queue-capacity", DEFAULT_QUEUE_CAPACITY));
+    }
+
+    /**
+     * How many deliveries one target may hold in memory: a tenth of the capacity, so that a few dead targets cannot
+     * crowd out the live ones; at least what it runs at once.
+     */
+    public int queuePerTarget() {
+        return Math.min(queueCapacity, Math.max(perTarget, queueCapacity / 10));
     }
 
     /**

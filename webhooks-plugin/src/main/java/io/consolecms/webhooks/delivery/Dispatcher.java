@@ -7,35 +7,42 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes the attempts of due deliveries: a claiming thread takes due deliveries from the {@link Outbox} in batches (at
- * once when {@link #wake()} is called, otherwise every scan interval or when a retry it scheduled falls due), worker
- * threads send them through the {@link DeliverySender}, never more than {@code perTarget} at once against one target
- * (scheme, host and port) so that a slow or dead receiver holds up only its own deliveries, and a recording thread
- * settles their outcomes in batches.
+ * Makes the attempts of pending deliveries from memory, the database being their durable record rather than the work
+ * queue. New deliveries come straight from {@link EventIngest} once committed, already leased to this host; the
+ * claiming thread reads from the database only what memory does not hold (deliveries that did not fit, retries that
+ * fall due, deliveries of a host whose lease expired, redeliveries), in batches, as room frees up.
+ *
+ * <p>Deliveries wait in {@link TargetQueues}: one queue per target, each with its own concurrency cap, so that a
+ * hung target holds its own attempts and threads and no more. Worker threads make the attempts through the
+ * {@link DeliverySender}; a recording thread stores their outcomes in batches; the claiming thread also renews the
+ * leases of what this host holds, so that a long queue keeps its claims while a dead host's expire.
  */
-public final class Dispatcher implements AutoCloseable {
+public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     private static final Duration SCAN_INTERVAL = Duration.ofSeconds(1);
-    private static final int MAX_BATCH = 50;
+    private static final int MAX_BATCH = 500;
+    /** Webhooks excluded from one claim at most: beyond, their deliveries are claimed and given back. */
+    private static final int MAX_EXCLUDED = 1000;
 
     private final Outbox outbox;
     private final DeliverySender sender;
@@ -44,18 +51,24 @@ public final class Dispatcher implements AutoCloseable {
     private final Duration scanInterval;
     private final String owner = "webhooks-" + ObjectId.next();
 
+    private final TargetQueues queues;
+    /** The deliveries this host holds (queued, in flight, or being recorded), with their target's queue. */
+    private final Map<String, String> held = new ConcurrentHashMap<>();
+    /** Each webhook's target queue as last seen, to leave a full target's deliveries in the database. */
+    private final Map<String, String> webhookTargets = new ConcurrentHashMap<>();
     private final Semaphore wakeups = new Semaphore(0);
     /** Retries this host scheduled that fall due before the next scan: claimed on time without polling. */
     private final PriorityQueue<Long> soonRetries = new PriorityQueue<>();
-    private final TargetLanes lanes;
     private final ConcurrentLinkedQueue<ClaimedDelivery> unstarted = new ConcurrentLinkedQueue<>();
     private final BlockingQueue<Outcome> outcomes = new LinkedBlockingQueue<>();
-    private final ExecutorService workers;
+    private final ThreadPoolExecutor workers;
     private final Thread claimer;
     private final Thread recorder;
     private volatile boolean stopping;
     private volatile boolean recorderStopping;
-    private volatile boolean backlog;
+    /** Whether the database may hold due deliveries that memory does not. */
+    private volatile boolean databaseHasWork = true;
+    private long nextRenewal;
 
     Dispatcher(Outbox outbox, DeliverySender sender, DeliverySettings settings, Clock clock, Duration scanInterval) {
         this.outbox = Objects.requireNonNull(outbox, "outbox");
@@ -63,8 +76,10 @@ public final class Dispatcher implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.scanInterval = Objects.requireNonNull(scanInterval, "scanInterval");
-        this.lanes = new TargetLanes(settings.perTarget());
-        this.workers = Executors.newFixedThreadPool(settings.workers(), named("webhooks-delivery-"));
+        this.queues = new TargetQueues(settings.perTarget(), settings.queuePerTarget(), settings.queueCapacity());
+        this.workers = new ThreadPoolExecutor(settings.workers(), settings.workers(), 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), named("webhooks-delivery-"));
+        this.workers.allowCoreThreadTimeOut(true);
         this.claimer = named("webhooks-claimer").newThread(this::claimLoop);
         this.recorder = named("webhooks-recorder").newThread(this::recordLoop);
     }
@@ -80,14 +95,57 @@ public final class Dispatcher implements AutoCloseable {
         wake();
     }
 
-    /** Asks for a claim now. Never blocks; may be called from any thread. */
+    /** Says the database may hold due deliveries (e.g. redelivered ones): claims now. Never blocks; any thread. */
     public void wake() {
+        databaseHasWork = true;
         wakeups.release();
     }
 
-    /** The lease owner this dispatcher writes on its claims. */
-    String owner() {
+    @Override
+    public String owner() {
         return owner;
+    }
+
+    @Override
+    public Duration lease() {
+        return settings.lease();
+    }
+
+    /**
+     * Takes a place in memory for a new delivery to {@code target}, before its commit.
+     *
+     * @return the target's queue, to {@link #admit} the delivery into or {@link #unreserve}; {@code null} when there is
+     *     no room (the delivery waits in the database, unleased) or the target is not a URL
+     */
+    @Override
+    public String reserve(String target) {
+        String key = TargetQueues.key(target);
+        if (key == null || stopping || !queues.reserve(key)) {
+            return null;
+        }
+        return key;
+    }
+
+    /** Gives back a place {@link #reserve} took, e.g. when the commit failed. */
+    @Override
+    public void unreserve(String key) {
+        queues.unreserve(key);
+    }
+
+    /** Hands over a committed delivery, leased to {@link #owner()}, in the place {@link #reserve} took. */
+    @Override
+    public void admit(String key, ClaimedDelivery delivery) {
+        held.put(delivery.id(), key);
+        webhookTargets.put(delivery.webhookId(), key);
+        if (queues.admit(key, delivery)) {
+            start(key, delivery);
+        }
+    }
+
+    /** Says that deliveries were stored unleased for lack of room: they are claimed as room frees up. */
+    @Override
+    public void spilled() {
+        databaseHasWork = true;
     }
 
     private void claimLoop() {
@@ -95,6 +153,7 @@ public final class Dispatcher implements AutoCloseable {
             try {
                 waitForWork();
                 if (!stopping) {
+                    renewLeases();
                     claimDue();
                 }
             } catch (InterruptedException interrupted) {
@@ -113,91 +172,106 @@ public final class Dispatcher implements AutoCloseable {
                 wait = Math.min(wait, Math.max(0, next - clock.millis()));
             }
         }
-        if (wait > 0) {
-            wakeups.tryAcquire(wait, TimeUnit.MILLISECONDS);
+        if (wait > 0 && !wakeups.tryAcquire(wait, TimeUnit.MILLISECONDS)) {
+            databaseHasWork = true; // a scan: retries of earlier runs, other hosts' expired leases
         }
         wakeups.drainPermits();
         long now = clock.millis();
         synchronized (soonRetries) {
             while (!soonRetries.isEmpty() && soonRetries.peek() <= now) {
                 soonRetries.poll();
+                databaseHasWork = true;
             }
         }
+    }
+
+    private void renewLeases() throws SQLException {
+        long now = clock.millis();
+        if (now < nextRenewal) {
+            return;
+        }
+        nextRenewal = now + settings.lease().toMillis() / 4;
+        outbox.renew(owner, Set.copyOf(held.keySet()), now + settings.lease().toMillis());
     }
 
     private void claimDue() throws SQLException {
-        while (!stopping) {
-            int limit = Math.min(MAX_BATCH, settings.workers() - lanes.running());
-            backlog = limit <= 0;
+        while (!stopping && databaseHasWork) {
+            int limit = Math.min(MAX_BATCH, queues.room());
             if (limit <= 0) {
-                return; // a finishing attempt wakes us
+                return; // a recorded outcome frees room and wakes us
             }
-            List<ClaimedDelivery> claimed = outbox.claim(owner, limit, settings.lease(), lanes.busyWebhooks());
-            List<String> release = new ArrayList<>();
+            databaseHasWork = false;
+            List<ClaimedDelivery> claimed = outbox.claim(owner, limit, settings.lease(), excludedWebhooks());
+            List<String> giveBack = new ArrayList<>();
             long now = clock.millis();
             for (ClaimedDelivery delivery : claimed) {
-                dispatch(delivery, now, release);
+                dispatch(delivery, now, giveBack);
             }
-            outbox.release(owner, release);
-            if (claimed.size() < limit || !release.isEmpty()) {
-                return; // claims given back: their lanes are full, the next claim skips them
+            outbox.release(owner, giveBack);
+            if (claimed.size() == limit && giveBack.isEmpty()) {
+                databaseHasWork = true; // a full batch: there may be more
             }
-            backlog = true;
         }
     }
 
-    private void dispatch(ClaimedDelivery delivery, long now, List<String> release) {
+    private Set<String> excludedWebhooks() {
+        Set<String> full = queues.fullTargets();
+        if (full.isEmpty()) {
+            return Set.of();
+        }
+        return webhookTargets.entrySet().stream().filter(entry -> full.contains(entry.getValue()))
+                .map(Map.Entry::getKey).limit(MAX_EXCLUDED).collect(java.util.stream.Collectors.toSet());
+    }
+
+    private void dispatch(ClaimedDelivery delivery, long now, List<String> giveBack) {
+        if (held.containsKey(delivery.id())) {
+            return; // its lease lapsed while this host still held it, and the claim renewed it
+        }
         String reason = delivery.undeliverableReason();
-        URI target = reason == null ? parse(delivery.target()) : null;
-        if (reason == null && target == null) {
+        String key = reason == null ? TargetQueues.key(delivery.target()) : null;
+        if (reason == null && key == null) {
             reason = "the webhook's target is not a valid URL: not delivered";
         }
         if (reason != null) {
             outcomes.add(Outcome.abandoned(delivery, now, reason));
             return;
         }
-        String lane = TargetLanes.key(target);
-        switch (lanes.offer(lane, delivery)) {
-            case RUN -> workers.execute(() -> attempt(lane, delivery, target));
-            case QUEUED -> { }
-            case FULL -> release.add(delivery.id());
+        webhookTargets.put(delivery.webhookId(), key);
+        if (queues.reserve(key)) {
+            admit(key, delivery);
+        } else {
+            giveBack.add(delivery.id());
         }
     }
 
-    private void attempt(String lane, ClaimedDelivery delivery, URI target) {
+    private void start(String key, ClaimedDelivery delivery) {
         try {
-            if (stopping) {
-                unstarted.add(delivery);
-                return;
-            }
-            long at = clock.millis();
-            AttemptResult result;
-            try {
-                result = sender.send(new DeliveryRequest(delivery.id(), target, delivery.body(), delivery.secret(),
-                        delivery.base64Ca(), delivery.proxyUrl()));
-            } catch (RuntimeException bug) {
-                LOG.error("The delivery sender failed on delivery {}", delivery.id(), bug);
-                result = AttemptResult.noAnswer("internal error while sending", clock.millis() - at);
-            }
-            outcomes.add(Outcome.attempted(delivery, at, result));
-        } finally {
-            ClaimedDelivery next = lanes.finished(lane, delivery, !stopping);
-            if (next != null) {
-                startNext(lane, next);
-            }
-            if (backlog || lanes.anyFull()) {
-                wake();
-            }
-        }
-    }
-
-    private void startNext(String lane, ClaimedDelivery next) {
-        URI target = parse(next.target());
-        try {
-            workers.execute(() -> attempt(lane, next, target));
+            workers.execute(() -> attempt(key, delivery));
         } catch (RejectedExecutionException closing) {
-            lanes.finished(lane, next, false);
-            unstarted.add(next);
+            queues.finished(key, false);
+            unstarted.add(delivery);
+        }
+    }
+
+    private void attempt(String key, ClaimedDelivery delivery) {
+        if (stopping) {
+            queues.finished(key, false);
+            unstarted.add(delivery);
+            return;
+        }
+        long at = clock.millis();
+        AttemptResult result;
+        try {
+            result = sender.send(new DeliveryRequest(delivery.id(), URI.create(delivery.target()), delivery.body(),
+                    delivery.secret(), delivery.base64Ca(), delivery.proxyUrl()));
+        } catch (RuntimeException bug) {
+            LOG.error("The delivery sender failed on delivery {}", delivery.id(), bug);
+            result = AttemptResult.noAnswer("internal error while sending", clock.millis() - at);
+        }
+        outcomes.add(Outcome.attempted(delivery, at, result));
+        ClaimedDelivery next = queues.finished(key, !stopping);
+        if (next != null) {
+            start(key, next);
         }
     }
 
@@ -212,58 +286,84 @@ public final class Dispatcher implements AutoCloseable {
                 }
                 batch.add(first);
                 outcomes.drainTo(batch, MAX_BATCH - 1);
-                outbox.record(owner, batch, settings.retrySchedule(), random).forEach(this::retryAt);
+                List<Settlement> settlements = new ArrayList<>(batch.size());
+                for (Outcome outcome : batch) {
+                    settlements.add(Settlement.of(outcome, settings.retrySchedule(), random));
+                }
+                record(settlements);
             } catch (InterruptedException interrupted) {
                 return;
-            } catch (SQLException | RuntimeException failure) {
-                // the leases expire and the deliveries are attempted again: at least once, never lost
-                LOG.warn("Could not record {} webhook delivery outcomes: {}", batch.size(), failure.toString());
             } finally {
+                for (Outcome outcome : batch) {
+                    String key = held.remove(outcome.delivery().id());
+                    if (key != null) {
+                        queues.release(key);
+                    }
+                }
                 batch.clear();
+                if (databaseHasWork) {
+                    wakeups.release();
+                }
             }
-        }
-    }
-
-    private void retryAt(long millis) {
-        if (millis - clock.millis() < scanInterval.toMillis()) {
-            synchronized (soonRetries) {
-                soonRetries.add(millis);
-            }
-            wake();
-        }
-    }
-
-    private static URI parse(String target) {
-        try {
-            URI uri = new URI(target);
-            return uri.isAbsolute() && uri.getHost() != null ? uri : null;
-        } catch (Exception invalid) {
-            return null;
         }
     }
 
     /**
-     * Stops claiming, lets attempts in flight finish within the timeout plus 5 s, gives back the leases of claimed
-     * deliveries not yet started, and records what finished. Deliveries still in flight afterwards keep their lease
-     * and are attempted again once it expires.
+     * Stores a batch; when the batch fails, each settlement alone, so that one bad row never takes the others with
+     * it. What cannot be stored is attempted again once its lease, no longer renewed, expires: at least once.
+     */
+    private void record(List<Settlement> settlements) {
+        try {
+            outbox.record(owner, settlements).forEach(this::scheduled);
+            return;
+        } catch (SQLException | RuntimeException failure) {
+            if (settlements.size() == 1) {
+                LOG.warn("Could not record the outcome of webhook delivery {}; it is attempted again once its lease"
+                        + " expires: {}", settlements.get(0).outcome().delivery().id(), failure.toString());
+                return;
+            }
+            LOG.warn("Could not record {} webhook delivery outcomes at once; recording them one by one: {}",
+                    settlements.size(), failure.toString());
+        }
+        for (Settlement settlement : settlements) {
+            record(List.of(settlement));
+        }
+    }
+
+    private void scheduled(Settlement settlement) {
+        Long millis = settlement.nextAttemptAt();
+        if (millis == null) {
+            return;
+        }
+        if (millis - clock.millis() < scanInterval.toMillis()) {
+            synchronized (soonRetries) {
+                soonRetries.add(millis);
+            }
+            wakeups.release();
+        }
+    }
+
+    /**
+     * Stops claiming, lets attempts in flight finish within the timeout plus 5 s, records what finished, and gives
+     * back the leases of what this host still holds. Deliveries still in flight afterwards keep their lease and are
+     * attempted again once it expires.
      */
     @Override
     public void close() {
         stopping = true;
-        wake();
+        wakeups.release();
         try {
             claimer.join(5_000);
-            releaseQuietly(lanes.drainWaiting());
             workers.shutdown();
             if (!workers.awaitTermination(settings.timeout().plusSeconds(5).toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warn("Webhook attempts still in flight at shutdown; they will be made again once their lease expires");
                 workers.shutdownNow();
             }
-            List<ClaimedDelivery> left = new ArrayList<>(unstarted);
-            left.addAll(lanes.drainWaiting());
-            releaseQuietly(left);
             recorderStopping = true;
             recorder.join(10_000);
+            List<ClaimedDelivery> left = new ArrayList<>(unstarted);
+            left.addAll(queues.drainWaiting());
+            releaseQuietly(left);
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             workers.shutdownNow();
@@ -287,10 +387,5 @@ public final class Dispatcher implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         };
-    }
-
-    /** Test hook: the webhooks whose target is saturated in this host. */
-    Set<String> busyWebhooks() {
-        return lanes.busyWebhooks();
     }
 }

@@ -1,5 +1,6 @@
 package io.consolecms.webhooks.delivery;
 
+import io.consolecms.webhooks.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,19 +11,20 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.random.RandomGenerator;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The pending deliveries in the database: claimed with a lease so that several hosts on one database never attempt
- * the same delivery at once, and settled with each attempt's outcome. Portable SQL (H2 and PostgreSQL). No method
- * keeps a connection beyond its own statements: sends happen between calls, never inside one.
+ * The deliveries in the database, the durable record of what is pending: claimed in batches with a lease so that
+ * several hosts on one database never attempt the same delivery at once, and settled in batches. Portable SQL (H2 and
+ * PostgreSQL). No method keeps a connection beyond its own statements: sends happen between calls, never inside one.
  */
 final class Outbox {
 
@@ -32,7 +34,9 @@ final class Outbox {
             + " attempts, round_start, next_attempt_at, lease_owner, lease_expires_at, created_at, updated_at)"
             + " VALUES (?, ?, ?, ?, 'pending', 0, 0, ?, ?, ?, ?, ?)";
 
-    private static final String FREE = "(lease_owner IS NULL OR lease_expires_at IS NULL OR lease_expires_at <= ?)";
+    private static final String FREE = "(lease_owner IS NULL OR lease_expires_at <= ?)";
+    /** Rows per IN list: well under every driver's limit of bind parameters. */
+    private static final int CHUNK = 500;
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -40,12 +44,6 @@ final class Outbox {
     Outbox(DataSource dataSource, Clock clock) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.clock = Objects.requireNonNull(clock, "clock");
-    }
-
-    /** Binds {@link #INSERT_DELIVERY} for a delivery due at {@code now}, leased to nobody. */
-    static void bindNewDelivery(PreparedStatement insert, String id, String webhookId, String eventId,
-                                String eventName, long now) throws SQLException {
-        bindNewDelivery(insert, id, webhookId, eventId, eventName, now, null, 0);
     }
 
     /** Binds {@link #INSERT_DELIVERY} for a delivery due at {@code now}, leased to {@code owner} when not null. */
@@ -81,10 +79,11 @@ final class Outbox {
     }
 
     /**
-     * Claims up to {@code limit} due deliveries for {@code owner}: pending, due, and not leased (or leased by a claim that
-     * expired). A delivery another host claims at the same moment goes to one of the two only.
+     * Claims up to {@code limit} due deliveries for {@code owner}, oldest due first: pending, due, and not leased (or
+     * leased by a claim that expired). A delivery another host claims at the same moment goes to one of the two only.
+     * Three statements for the whole batch: find, lease, load.
      *
-     * @param excludedWebhooks webhooks whose deliveries not to claim now (their target is busy in this host)
+     * @param excludedWebhooks webhooks whose deliveries not to claim now (their target's queue is full in this host)
      * @return the claimed deliveries, with what their attempts need
      */
     List<ClaimedDelivery> claim(String owner, int limit, Duration lease, Collection<String> excludedWebhooks)
@@ -93,58 +92,31 @@ final class Outbox {
             return List.of();
         }
         long now = clock.millis();
-        try (Connection connection = dataSource.getConnection()) {
-            boolean autoCommit = connection.getAutoCommit();
+        return Transactions.inTransaction(dataSource, connection -> {
             // PostgreSQL: candidates are row-locked and rows other hosts are claiming are skipped, so hosts claiming
-            // at once take different deliveries instead of racing for the same ones. Elsewhere the conditional
-            // update alone keeps claims exclusive.
+            // at once take different deliveries instead of waiting on each other. Elsewhere the conditional update
+            // alone keeps claims exclusive.
             boolean skipLocked = isPostgres(connection);
-            connection.setAutoCommit(!skipLocked);
-            try {
-                List<String> claimed = claimCandidates(connection, owner, now, limit, lease, excludedWebhooks, skipLocked);
-                if (skipLocked) {
-                    connection.commit();
-                }
-                return claimed.isEmpty() ? List.of() : load(connection, owner, claimed);
-            } catch (SQLException | RuntimeException failure) {
-                if (skipLocked) {
-                    connection.rollback();
-                }
-                throw failure;
-            } finally {
-                connection.setAutoCommit(autoCommit);
+            List<String> candidates = dueIds(connection, now, limit, excludedWebhooks, skipLocked);
+            if (candidates.isEmpty()) {
+                return List.of();
             }
-        }
-    }
-
-    private static List<String> claimCandidates(Connection connection, String owner, long now, int limit,
-                                                Duration lease, Collection<String> excluded, boolean skipLocked)
-            throws SQLException {
-        List<String> candidates = dueIds(connection, now, limit, excluded, skipLocked);
-        if (candidates.isEmpty()) {
-            return List.of();
-        }
-        // every host locks rows in id order (some drivers run a batch as one transaction), so hosts claiming at
-        // once only wait on each other, never deadlock; the update counts say which claims this host won
-        candidates.sort(Comparator.naturalOrder());
-        List<String> claimed = new ArrayList<>();
-        try (PreparedStatement update = connection.prepareStatement("UPDATE webhook_deliveries"
-                + " SET lease_owner = ?, lease_expires_at = ? WHERE id = ? AND status = 'pending' AND " + FREE)) {
-            for (String id : candidates) {
-                update.setString(1, owner);
-                update.setLong(2, now + lease.toMillis());
-                update.setString(3, id);
-                update.setLong(4, now);
-                update.addBatch();
-            }
-            int[] counts = update.executeBatch();
-            for (int i = 0; i < counts.length; i++) {
-                if (changed(counts[i])) {
-                    claimed.add(candidates.get(i));
+            try (PreparedStatement update = connection.prepareStatement("UPDATE webhook_deliveries"
+                    + " SET lease_owner = ?, lease_expires_at = ? WHERE id IN (" + placeholders(candidates.size())
+                    + ") AND status = 'pending' AND " + FREE)) {
+                int index = 1;
+                update.setString(index++, owner);
+                update.setLong(index++, now + lease.toMillis());
+                for (String id : candidates) {
+                    update.setString(index++, id);
+                }
+                update.setLong(index, now);
+                if (update.executeUpdate() == 0) {
+                    return List.of();
                 }
             }
-        }
-        return claimed;
+            return load(connection, owner, candidates);
+        });
     }
 
     private static boolean isPostgres(Connection connection) throws SQLException {
@@ -163,7 +135,7 @@ final class Outbox {
             for (String webhookId : excluded) {
                 select.setString(index++, webhookId);
             }
-            select.setInt(index, limit);
+            select.setInt(index, Math.min(limit, CHUNK));
             List<String> ids = new ArrayList<>();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
@@ -199,63 +171,80 @@ final class Outbox {
         }
     }
 
+    /**
+     * Extends {@code owner}'s leases on deliveries it still holds (queued in memory or in flight) to {@code until}, so
+     * that a long queue behind a slow target keeps its claims; what it no longer holds is not renewed and expires.
+     */
+    void renew(String owner, Collection<String> deliveryIds, long until) throws SQLException {
+        forChunks(deliveryIds, "UPDATE webhook_deliveries SET lease_expires_at = ? WHERE lease_owner = ? AND id IN (",
+                (update, index) -> {
+                    update.setLong(index, until);
+                    update.setString(index + 1, owner);
+                    return index + 2;
+                });
+    }
+
     /** Gives up {@code owner}'s leases on deliveries it will not attempt; they stay pending and due. */
     void release(String owner, Collection<String> deliveryIds) throws SQLException {
-        if (deliveryIds.isEmpty()) {
+        forChunks(deliveryIds, "UPDATE webhook_deliveries SET lease_owner = NULL, lease_expires_at = NULL"
+                + " WHERE lease_owner = ? AND id IN (", (update, index) -> {
+                    update.setString(index, owner);
+                    return index + 1;
+                });
+    }
+
+    @FunctionalInterface
+    private interface Binder {
+        /** Binds the parameters before the IN list from {@code index}; returns the index of the first id. */
+        int bind(PreparedStatement statement, int index) throws SQLException;
+    }
+
+    private void forChunks(Collection<String> ids, String sqlBeforeIds, Binder binder) throws SQLException {
+        if (ids.isEmpty()) {
             return;
         }
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement update = connection.prepareStatement("UPDATE webhook_deliveries"
-                     + " SET lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND lease_owner = ?")) {
-            for (String id : deliveryIds) {
-                update.setString(1, id);
-                update.setString(2, owner);
-                update.addBatch();
+        List<String> all = List.copyOf(ids);
+        try (Connection connection = dataSource.getConnection()) {
+            for (int from = 0; from < all.size(); from += CHUNK) {
+                List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
+                try (PreparedStatement update = connection.prepareStatement(
+                        sqlBeforeIds + placeholders(chunk.size()) + ")")) {
+                    int index = binder.bind(update, 1);
+                    for (String id : chunk) {
+                        update.setString(index++, id);
+                    }
+                    update.executeUpdate();
+                }
             }
-            update.executeBatch();
         }
     }
 
     /**
-     * Settles outcomes of {@code owner}'s claims in one transaction: each delivery's new status and lease cleared, its
-     * attempt row, its webhook's last delivery, and a gone (410) webhook moved to DRAFT. An outcome whose lease was
-     * lost meanwhile (it expired and another host claimed the delivery) is dropped: that host's attempt counts.
+     * Stores settlements of {@code owner}'s claims in one transaction: each delivery's new status with its lease
+     * cleared, its attempt row, its webhook's last delivery (once per webhook: the latest outcome of the batch), and a
+     * gone (410) webhook moved to DRAFT. A settlement whose lease was lost meanwhile (it expired and another host
+     * claimed the delivery) is dropped: that host's attempt counts.
      *
-     * @param schedule the retry schedule deciding the next attempt of failed ones
-     * @return when the next attempts that were scheduled are due (epoch millis)
+     * @return the settlements stored
      */
-    List<Long> record(String owner, List<Outcome> outcomes, RetrySchedule schedule, RandomGenerator random)
-            throws SQLException {
-        if (outcomes.isEmpty()) {
+    List<Settlement> record(String owner, List<Settlement> settlements) throws SQLException {
+        if (settlements.isEmpty()) {
             return List.of();
         }
         long now = clock.millis();
-        List<Settlement> settlements = new ArrayList<>();
-        for (Outcome outcome : outcomes) {
-            settlements.add(Settlement.of(outcome, schedule, random));
-        }
+        List<Settlement> ordered = new ArrayList<>(settlements);
         // rows are locked in one order by every host (webhook, then time, then delivery), so batches never deadlock
-        settlements.sort(Comparator.comparing((Settlement s) -> s.outcome().delivery().webhookId())
+        ordered.sort(Comparator.comparing((Settlement s) -> s.outcome().delivery().webhookId())
                 .thenComparingLong(s -> s.outcome().at())
                 .thenComparing(s -> s.outcome().delivery().id()));
-        try (Connection connection = dataSource.getConnection()) {
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
-            try {
-                List<Settlement> kept = updateDeliveries(connection, owner, settlements, now);
-                insertAttempts(connection, kept);
-                updateWebhooks(connection, kept, now);
-                connection.commit();
-                kept.stream().filter(settlement -> DeliveryStatus.FAILED.value().equals(settlement.status()))
-                        .forEach(Outbox::logGivenUp);
-                return kept.stream().map(Settlement::nextAttemptAt).filter(Objects::nonNull).toList();
-            } catch (SQLException | RuntimeException failure) {
-                connection.rollback();
-                throw failure;
-            } finally {
-                connection.setAutoCommit(autoCommit);
-            }
-        }
+        List<Settlement> kept = Transactions.inTransaction(dataSource, connection -> {
+            List<Settlement> stored = updateDeliveries(connection, owner, ordered, now);
+            insertAttempts(connection, stored);
+            updateWebhooks(connection, stored, now);
+            return stored;
+        });
+        kept.stream().filter(settlement -> settlement.status() == DeliveryStatus.FAILED).forEach(Outbox::logGivenUp);
+        return kept;
     }
 
     /** Operators learn from the log which deliveries were given up; never the target, which may carry a token. */
@@ -272,7 +261,7 @@ final class Outbox {
                 + " lease_expires_at = NULL, updated_at = ? WHERE id = ? AND lease_owner = ?")) {
             for (Settlement settlement : settlements) {
                 update.setInt(1, settlement.attempts());
-                update.setString(2, settlement.status());
+                update.setString(2, settlement.status().value());
                 setLong(update, 3, settlement.nextAttemptAt());
                 setInt(update, 4, settlement.statusCode());
                 update.setString(5, settlement.error());
@@ -319,44 +308,50 @@ final class Outbox {
 
     private static void updateWebhooks(Connection connection, List<Settlement> settlements, long now)
             throws SQLException {
-        try (PreparedStatement last = connection.prepareStatement("UPDATE webhooks SET last_delivery_status = ?,"
-                + " last_delivery_at = ?, last_delivery_event = ?, last_delivery_code = ?"
-                + " WHERE id = ? AND (last_delivery_at IS NULL OR last_delivery_at <= ?)");
-             PreparedStatement draft = connection.prepareStatement(
-                     "UPDATE webhooks SET state = 'DRAFT', updated_at = ? WHERE id = ? AND state = 'PUBLIC'")) {
-            int lastCount = 0;
-            int draftCount = 0;
-            for (Settlement settlement : settlements) {
-                Outcome outcome = settlement.outcome();
-                if (outcome.result() == null) {
-                    continue;
-                }
-                last.setString(1, (outcome.result().succeeded() ? DeliveryStatus.SUCCEEDED : DeliveryStatus.FAILED).value());
-                last.setLong(2, outcome.at());
-                last.setString(3, outcome.delivery().eventName());
-                setInt(last, 4, outcome.result().statusCode());
-                last.setString(5, outcome.delivery().webhookId());
-                last.setLong(6, outcome.at());
-                last.addBatch();
-                lastCount++;
-                if (outcome.result().gone()) {
-                    draft.setLong(1, now);
-                    draft.setString(2, outcome.delivery().webhookId());
-                    draft.addBatch();
-                    draftCount++;
-                }
+        Map<String, Outcome> latest = new LinkedHashMap<>();
+        List<String> gone = new ArrayList<>();
+        for (Settlement settlement : settlements) {
+            Outcome outcome = settlement.outcome();
+            if (outcome.result() == null) {
+                continue;
             }
-            if (lastCount > 0) {
+            latest.merge(outcome.delivery().webhookId(), outcome, (a, b) -> b.at() >= a.at() ? b : a);
+            if (settlement.webhookGone()) {
+                gone.add(outcome.delivery().webhookId());
+            }
+        }
+        if (!latest.isEmpty()) {
+            try (PreparedStatement last = connection.prepareStatement("UPDATE webhooks SET last_delivery_status = ?,"
+                    + " last_delivery_at = ?, last_delivery_event = ?, last_delivery_code = ?"
+                    + " WHERE id = ? AND (last_delivery_at IS NULL OR last_delivery_at <= ?)")) {
+                for (Outcome outcome : latest.values()) {
+                    last.setString(1, (outcome.result().succeeded() ? DeliveryStatus.SUCCEEDED : DeliveryStatus.FAILED)
+                            .value());
+                    last.setLong(2, outcome.at());
+                    last.setString(3, outcome.delivery().eventName());
+                    setInt(last, 4, outcome.result().statusCode());
+                    last.setString(5, outcome.delivery().webhookId());
+                    last.setLong(6, outcome.at());
+                    last.addBatch();
+                }
                 last.executeBatch();
             }
-            if (draftCount > 0) {
+        }
+        if (!gone.isEmpty()) {
+            try (PreparedStatement draft = connection.prepareStatement(
+                    "UPDATE webhooks SET state = 'DRAFT', updated_at = ? WHERE id = ? AND state = 'PUBLIC'")) {
+                for (String webhookId : gone) {
+                    draft.setLong(1, now);
+                    draft.setString(2, webhookId);
+                    draft.addBatch();
+                }
                 draft.executeBatch();
             }
         }
     }
 
     static String placeholders(int count) {
-        return String.join(", ", java.util.Collections.nCopies(count, "?"));
+        return String.join(", ", Collections.nCopies(count, "?"));
     }
 
     private static void setLong(PreparedStatement statement, int index, Long value) throws SQLException {
@@ -372,36 +367,6 @@ final class Outbox {
             statement.setNull(index, Types.INTEGER);
         } else {
             statement.setInt(index, value);
-        }
-    }
-
-    /** The new state of a delivery after an outcome. */
-    private record Settlement(Outcome outcome, int attempts, String status, Long nextAttemptAt, Integer statusCode,
-                              String error) {
-
-        static Settlement of(Outcome outcome, RetrySchedule schedule, RandomGenerator random) {
-            ClaimedDelivery delivery = outcome.delivery();
-            AttemptResult result = outcome.result();
-            if (result == null) {
-                return new Settlement(outcome, delivery.attempts(), DeliveryStatus.FAILED.value(), null, null,
-                        outcome.abandonedBecause());
-            }
-            int attempts = delivery.attempts() + 1;
-            if (result.succeeded()) {
-                return new Settlement(outcome, attempts, DeliveryStatus.SUCCEEDED.value(), null, result.statusCode(),
-                        null);
-            }
-            String error = result.error() != null ? result.error() : "the receiver answered " + result.statusCode();
-            if (result.gone()) {
-                return new Settlement(outcome, attempts, DeliveryStatus.FAILED.value(), null, result.statusCode(),
-                        "the receiver answered 410 Gone: delivery stopped and the webhook moved to DRAFT");
-            }
-            Optional<Duration> delay = schedule.nextDelay(attempts - delivery.roundStart(), result.retryAfter(), random);
-            return delay
-                    .map(wait -> new Settlement(outcome, attempts, DeliveryStatus.PENDING.value(),
-                            outcome.at() + result.durationMs() + wait.toMillis(), result.statusCode(), error))
-                    .orElseGet(() -> new Settlement(outcome, attempts, DeliveryStatus.FAILED.value(), null,
-                            result.statusCode(), error));
         }
     }
 }

@@ -3,8 +3,8 @@ package io.consolecms.webhooks.delivery;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.consolecms.webhooks.ObjectId;
+import io.consolecms.webhooks.Transactions;
 import java.net.URI;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -55,7 +55,8 @@ final class WebhookPing {
         ClaimedDelivery delivery = claimed.get();
         long at = clock.millis();
         AttemptResult result = send(delivery);
-        outbox.record(owner, List.of(Outcome.attempted(delivery, at, result)), ONE_ATTEMPT, new SplittableRandom());
+        outbox.record(owner, List.of(Settlement.of(Outcome.attempted(delivery, at, result), ONE_ATTEMPT,
+                new SplittableRandom())));
         return Optional.of(new PingResult(deliveryId, result.succeeded(), result.statusCode(), result.durationMs(),
                 result.error(), ResponseBodies.cut(result.responseBody())));
     }
@@ -74,47 +75,35 @@ final class WebhookPing {
     /** Stores the event and its delivery, already leased to this tester so that no dispatcher attempts it too. */
     private Optional<ClaimedDelivery> store(String webhookId, String eventId, String deliveryId, byte[] body, long now)
             throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
-            try {
-                ClaimedDelivery delivery;
-                try (PreparedStatement select = connection.prepareStatement(
-                        "SELECT state, target, secret, base64_ca, proxy_url FROM webhooks WHERE id = ?")) {
-                    select.setString(1, webhookId);
-                    try (ResultSet rows = select.executeQuery()) {
-                        if (!rows.next()) {
-                            connection.rollback();
-                            return Optional.empty();
-                        }
-                        delivery = new ClaimedDelivery(deliveryId, webhookId, eventId, EVENT_NAME, 0, 0,
-                                rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4),
-                                rows.getString(5), body);
+        return Transactions.inTransaction(dataSource, connection -> {
+            ClaimedDelivery delivery;
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT state, target, secret, base64_ca, proxy_url FROM webhooks WHERE id = ?")) {
+                select.setString(1, webhookId);
+                try (ResultSet rows = select.executeQuery()) {
+                    if (!rows.next()) {
+                        return Optional.empty();
                     }
+                    delivery = new ClaimedDelivery(deliveryId, webhookId, eventId, EVENT_NAME, 0, 0,
+                            rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4),
+                            rows.getString(5), body);
                 }
-                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO webhook_events"
-                        + " (id, event_name, event_timestamp, body, created_at) VALUES (?, ?, ?, ?, ?)")) {
-                    insert.setString(1, eventId);
-                    insert.setString(2, EVENT_NAME);
-                    insert.setLong(3, now);
-                    insert.setBytes(4, body);
-                    insert.setLong(5, now);
-                    insert.executeUpdate();
-                }
-                try (PreparedStatement insert = connection.prepareStatement(Outbox.INSERT_DELIVERY)) {
-                    Outbox.bindNewDelivery(insert, deliveryId, webhookId, eventId, EVENT_NAME, now, owner,
-                            now + settings.lease().toMillis());
-                    insert.executeUpdate();
-                }
-                connection.commit();
-                return Optional.of(delivery);
-            } catch (SQLException | RuntimeException failure) {
-                connection.rollback();
-                throw failure;
-            } finally {
-                connection.setAutoCommit(autoCommit);
             }
-        }
+            try (PreparedStatement insert = connection.prepareStatement(EventIngest.INSERT_EVENT)) {
+                insert.setString(1, eventId);
+                insert.setString(2, EVENT_NAME);
+                insert.setLong(3, now);
+                insert.setBytes(4, body);
+                insert.setLong(5, now);
+                insert.executeUpdate();
+            }
+            try (PreparedStatement insert = connection.prepareStatement(Outbox.INSERT_DELIVERY)) {
+                Outbox.bindNewDelivery(insert, deliveryId, webhookId, eventId, EVENT_NAME, now, owner,
+                        now + settings.lease().toMillis());
+                insert.executeUpdate();
+            }
+            return Optional.of(delivery);
+        });
     }
 
     private static byte[] body(String webhookId, long now) {

@@ -17,9 +17,17 @@ class DeliveryModuleTest {
         RecordingPluginContext context = new RecordingPluginContext(Map.of("CMS_WEBHOOKS_TIMEOUT", "2s"), db.dataSource);
         AtomicBoolean senderClosed = new AtomicBoolean();
 
-        DeliveryModule module = DeliveryModule.start(context, settings -> new JdkHttpDeliverySender(settings.timeout()) {
+        DeliveryModule module = DeliveryModule.start(context, settings -> new DeliverySender() {
+            private final DeliverySender real = LoopbackSender.create(settings.timeout());
+
+            @Override
+            public AttemptResult send(DeliveryRequest request) {
+                return real.send(request);
+            }
+
             @Override
             public void close() {
+                real.close();
                 senderClosed.set(true);
             }
         });
@@ -37,7 +45,7 @@ class DeliveryModuleTest {
     void refusesToStartWithABadSettingNamingItsVariable() {
         RecordingPluginContext context = new RecordingPluginContext(Map.of("CMS_WEBHOOKS_WORKERS", "many"), db.dataSource);
 
-        assertThatThrownBy(() -> DeliveryModule.start(context, settings -> new JdkHttpDeliverySender(settings.timeout())))
+        assertThatThrownBy(() -> DeliveryModule.start(context, settings -> LoopbackSender.create(settings.timeout())))
                 .hasMessageContaining("CMS_WEBHOOKS_WORKERS");
         assertThat(context.listeners).isEmpty();
         assertThat(context.resources).isEmpty();

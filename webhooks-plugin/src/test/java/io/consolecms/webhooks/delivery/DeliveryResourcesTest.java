@@ -59,7 +59,7 @@ class DeliveryResourcesTest {
     void start() throws Exception {
         context = new RecordingPluginContext(Map.of("CMS_WEBHOOKS_RETRY_SCHEDULE", "50ms,50ms",
                 "CMS_WEBHOOKS_TIMEOUT", "3s"), db.dataSource);
-        module = DeliveryModule.start(context, settings -> new JdkHttpDeliverySender(settings.timeout()));
+        module = DeliveryModule.start(context, settings -> LoopbackSender.create(settings.timeout()));
         server = new JerseyTest() {
             @Override
             protected Application configure() {

@@ -21,8 +21,10 @@ class DeliverySettingsTest {
 
         assertThat(settings.retrySchedule()).isEqualTo(RetrySchedule.DEFAULT);
         assertThat(settings.timeout()).isEqualTo(Duration.ofSeconds(15));
-        assertThat(settings.workers()).isEqualTo(16);
-        assertThat(settings.perTarget()).isEqualTo(4);
+        assertThat(settings.workers()).isEqualTo(128);
+        assertThat(settings.perTarget()).isEqualTo(16);
+        assertThat(settings.queueCapacity()).isEqualTo(10_000);
+        assertThat(settings.queuePerTarget()).isEqualTo(1_000);
         assertThat(settings.allowNetworks()).isEmpty();
         assertThat(settings.denyNetworks()).isEmpty();
         assertThat(settings.lease()).isEqualTo(Duration.ofSeconds(40));
@@ -36,7 +38,8 @@ class DeliverySettingsTest {
                 "CMS_WEBHOOKS_ALLOW_NETWORKS", "127.0.0.0/8, ::1/128",
                 "CMS_WEBHOOKS_DENY_NETWORKS", "10.0.0.0/8",
                 "CMS_WEBHOOKS_WORKERS", "3",
-                "CMS_WEBHOOKS_PER_TARGET", "1"));
+                "CMS_WEBHOOKS_PER_TARGET", "1",
+                "CMS_WEBHOOKS_QUEUE_CAPACITY", "5"));
 
         assertThat(settings.retrySchedule().delays()).containsExactly(Duration.ofSeconds(1), Duration.ofMinutes(1));
         assertThat(settings.timeout()).isEqualTo(Duration.ofMillis(500));
@@ -44,6 +47,8 @@ class DeliverySettingsTest {
         assertThat(settings.denyNetworks()).isEqualTo(List.of("10.0.0.0/8"));
         assertThat(settings.workers()).isEqualTo(3);
         assertThat(settings.perTarget()).isEqualTo(1);
+        assertThat(settings.queueCapacity()).isEqualTo(5);
+        assertThat(settings.queuePerTarget()).isEqualTo(1);
     }
 
     @Test
@@ -58,5 +63,7 @@ class DeliverySettingsTest {
                 .hasMessageContaining("CMS_WEBHOOKS_WORKERS");
         assertThatThrownBy(() -> from(Map.of("CMS_WEBHOOKS_PER_TARGET", "-2")))
                 .hasMessageContaining("CMS_WEBHOOKS_PER_TARGET");
+        assertThatThrownBy(() -> from(Map.of("CMS_WEBHOOKS_QUEUE_CAPACITY", "lots")))
+                .hasMessageContaining("CMS_WEBHOOKS_QUEUE_CAPACITY");
     }
 }

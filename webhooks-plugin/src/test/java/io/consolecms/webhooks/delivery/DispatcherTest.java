@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.consolecms.plugin.ConsoleEvent;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,10 +23,12 @@ class DispatcherTest {
     private final DeliveryDatabase db = new DeliveryDatabase();
     private final List<AutoCloseable> open = new ArrayList<>();
     private Dispatcher dispatcher;
-    private EventIngest ingest = new EventIngest(db.dataSource, () -> { });
+    /** Before the dispatcher starts, events wait in the database, as they do after a restart. */
+    private EventIngest ingest = new EventIngest(db.dataSource, new DatabaseOnly(), Clock.systemUTC());
 
     @AfterEach
     void closeEverything() throws Exception {
+        ingest.close();
         if (dispatcher != null) {
             dispatcher.close();
         }
@@ -40,14 +43,17 @@ class DispatcherTest {
     }
 
     private void startDispatcher(DeliverySettings settings) {
-        dispatcher = new Dispatcher(new Outbox(db.dataSource, Clock.systemUTC()),
-                new JdkHttpDeliverySender(settings.timeout()), settings, Clock.systemUTC(), NO_SCAN);
+        DeliverySender sender = LoopbackSender.create(settings.timeout());
+        open.add(sender);
+        dispatcher = new Dispatcher(new Outbox(db.dataSource, Clock.systemUTC()), sender, settings, Clock.systemUTC(),
+                NO_SCAN);
         dispatcher.start();
-        ingest = new EventIngest(db.dataSource, dispatcher::wake);
+        ingest.close();
+        ingest = new EventIngest(db.dataSource, dispatcher, Clock.systemUTC());
     }
 
     private static DeliverySettings settings(RetrySchedule schedule, Duration timeout, int workers, int perTarget) {
-        return new DeliverySettings(schedule, timeout, List.of(), List.of(), workers, perTarget);
+        return new DeliverySettings(schedule, timeout, List.of(), List.of(), workers, perTarget, 100);
     }
 
     private static DeliverySettings fast() {
@@ -61,11 +67,13 @@ class DispatcherTest {
     }
 
     @Test
-    void deliversAtOnceWhenIngestWakesItWithoutWaitingForAScan() throws Exception {
+    void deliversFromMemoryAtOnceWithoutWaitingForAScanSignedAsTheContractSays() throws Exception {
         ScriptedReceiver receiver = receiver(ScriptedReceiver.answering(200));
-        String webhook = db.webhook("project_created", receiver.url()).secret("s3cret").insert();
+        // the contract's test vector: body "Hello World!", secret "It's a Secret to Everybody"
+        String webhook = db.webhook("project_created", receiver.url()).secret("It's a Secret to Everybody").insert();
         startDispatcher(fast());
-        ConsoleEvent event = projectCreated("acme", "p1");
+        ConsoleEvent event = new ConsoleEvent("e-vector", "project_created", 1L, Map.of("tenantId", "acme"),
+                "Hello World!".getBytes(StandardCharsets.UTF_8));
 
         ingest.onEvent(event);
 
@@ -75,7 +83,10 @@ class DispatcherTest {
         assertThat(request.body()).isEqualTo(event.json());
         assertThat(request.header("webhook-id")).isEqualTo(deliveryId);
         assertThat(request.header("Content-Type")).isEqualTo("application/json");
-        assertThat(request.header(MiaSignature.HEADER)).isEqualTo(MiaSignature.sign(event.json(), "s3cret"));
+        assertThat(request.header("X-Mia-Signature"))
+                .isEqualTo("b738052486cd876b13b5404a45479bd8caca05e5267c10d8436f1570547e3056");
+        assertThat(request.header("webhook-timestamp")).matches("[0-9]{10}");
+        assertThat(request.header("User-Agent")).startsWith("ConsoleCMSWebhooks/");
         await().until(() -> "succeeded".equals(db.delivery(deliveryId).get("status")));
         assertThat(db.delivery(deliveryId)).containsEntry("attempts", 1).containsEntry("last_status_code", 200)
                 .containsEntry("lease_owner", null).containsEntry("next_attempt_at", null);

@@ -7,15 +7,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.consolecms.plugin.ConsoleEvent;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class EventIngestTest {
 
     private final DeliveryDatabase db = new DeliveryDatabase();
-    private final AtomicInteger wakes = new AtomicInteger();
-    private final EventIngest ingest = new EventIngest(db.dataSource, wakes::incrementAndGet);
+    private final DatabaseOnly handoff = new DatabaseOnly();
+    private final AtomicInteger wakes = handoff.spills;
+    private final EventIngest ingest = new EventIngest(db.dataSource, handoff, Clock.systemUTC());
+
+    @AfterEach
+    void stopIngest() {
+        ingest.close();
+    }
 
     @Test
     void instanceCompanyAndProjectScopedWebhooksReceiveWhatTheirScopeCovers() throws Exception {

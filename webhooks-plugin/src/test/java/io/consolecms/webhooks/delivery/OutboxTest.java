@@ -21,7 +21,7 @@ class OutboxTest {
     private static final Duration LEASE = Duration.ofMinutes(1);
 
     private final DeliveryDatabase db = new DeliveryDatabase();
-    private final EventIngest ingest = new EventIngest(db.dataSource, () -> { });
+    private final EventIngest ingest = new EventIngest(db.dataSource, new DatabaseOnly(), Clock.systemUTC());
     private final Outbox outbox = new Outbox(db.dataSource, Clock.systemUTC());
 
     @Test
@@ -121,8 +121,8 @@ class OutboxTest {
         ClaimedDelivery mine = outbox.claim("slow-host", 10, LEASE, Set.of()).get(0);
         db.update("UPDATE webhook_deliveries SET lease_owner = 'other-host' WHERE id = ?", mine.id());
 
-        outbox.record("slow-host", List.of(Outcome.attempted(mine, System.currentTimeMillis(),
-                new AttemptResult(true, 200, null, null, null, 5))), RetrySchedule.DEFAULT, new SplittableRandom());
+        outbox.record("slow-host", List.of(Settlement.of(Outcome.attempted(mine, System.currentTimeMillis(),
+                new AttemptResult(true, 200, null, null, null, 5)), RetrySchedule.DEFAULT, new SplittableRandom())));
 
         assertThat(db.delivery(mine.id())).containsEntry("status", "pending").containsEntry("attempts", 0)
                 .containsEntry("lease_owner", "other-host");
@@ -139,10 +139,13 @@ class OutboxTest {
         long at = System.currentTimeMillis();
         String longBody = "\u00e9".repeat(3000); // 6000 bytes of UTF-8
 
+        RetrySchedule schedule = new RetrySchedule(List.of(Duration.ofSeconds(10)));
         List<Long> retries = outbox.record("me", List.of(
-                Outcome.attempted(claimed.get(0), at, new AttemptResult(false, 500, null, null, longBody, 100)),
-                Outcome.attempted(claimed.get(1), at, new AttemptResult(true, 204, null, null, null, 7))),
-                new RetrySchedule(List.of(Duration.ofSeconds(10))), new SplittableRandom());
+                Settlement.of(Outcome.attempted(claimed.get(0), at, new AttemptResult(false, 500, null, null, longBody,
+                        100)), schedule, new SplittableRandom()),
+                Settlement.of(Outcome.attempted(claimed.get(1), at, new AttemptResult(true, 204, null, null, null, 7)),
+                        schedule, new SplittableRandom())))
+                .stream().map(Settlement::nextAttemptAt).filter(java.util.Objects::nonNull).toList();
 
         assertThat(retries).singleElement().satisfies(next -> assertThat(next).isBetween(at + 100 + 9_000, at + 100 + 11_000));
         assertThat(db.delivery(claimed.get(0).id())).containsEntry("status", "pending").containsEntry("attempts", 1)

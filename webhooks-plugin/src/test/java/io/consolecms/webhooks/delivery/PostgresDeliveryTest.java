@@ -47,7 +47,7 @@ class PostgresDeliveryTest {
             connection.createStatement().execute("CREATE DATABASE " + name);
         }
         db = new DeliveryDatabase(postgres.getDatabase("postgres", name));
-        ingest = new EventIngest(db.dataSource, () -> { });
+        ingest = new EventIngest(db.dataSource, new DatabaseOnly(), Clock.systemUTC());
     }
 
     @Test
@@ -105,11 +105,12 @@ class PostgresDeliveryTest {
         try (ScriptedReceiver receiver = ScriptedReceiver.answering(500, 200)) {
             String webhook = db.webhook("project_created", receiver.url()).insert();
             DeliverySettings settings = new DeliverySettings(new RetrySchedule(List.of(Duration.ofMillis(50))),
-                    Duration.ofSeconds(5), List.of(), List.of(), 4, 2);
+                    Duration.ofSeconds(5), List.of(), List.of(), 4, 2, 100);
             try (Dispatcher dispatcher = new Dispatcher(new Outbox(db.dataSource, Clock.systemUTC()),
-                    new JdkHttpDeliverySender(settings.timeout()), settings)) {
+                    LoopbackSender.create(settings.timeout()), settings);
+                 EventIngest live = new EventIngest(db.dataSource, dispatcher, Clock.systemUTC())) {
                 dispatcher.start();
-                new EventIngest(db.dataSource, dispatcher::wake).onEvent(projectCreated("acme", "p1"));
+                live.onEvent(projectCreated("acme", "p1"));
                 await().atMost(Duration.ofSeconds(5)).until(() ->
                         "succeeded".equals(db.deliveriesOf(webhook).get(0).get("status")));
             }
