@@ -8,7 +8,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.consolecms.plugin.ConsoleEvent;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -130,5 +136,106 @@ class EventIngestTest {
 
         assertThat(ingest.onEvent(event)).isEqualTo(1);
         assertThat(db.deliveredWebhooks(event.id())).isEqualTo(List.of(instance));
+    }
+
+    @Test
+    void concurrentPublishersEachGetTheirOwnCountOnceStored() throws Exception {
+        String webhook = db.webhook("tag_created", "http://a.test/").insert();
+        int publishers = 16;
+        int each = 25;
+        ExecutorService threads = Executors.newFixedThreadPool(publishers);
+        List<Future<Integer>> counts = new ArrayList<>();
+        for (int i = 0; i < publishers * each; i++) {
+            ConsoleEvent event = event("{\"eventName\":\"tag_created\",\"eventTimestamp\":" + i + ",\"payload\":{}}");
+            counts.add(threads.submit(() -> ingest.onEvent(event)));
+        }
+        for (Future<Integer> count : counts) {
+            assertThat(count.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+        }
+        threads.shutdown();
+
+        assertThat(db.deliveriesOf(webhook)).hasSize(publishers * each);
+        assertThat(db.rows("SELECT id FROM webhook_events")).hasSize(publishers * each);
+    }
+
+    @Test
+    void anEventThatCannotBeStoredFailsAloneNotTheEventsCommittedWithIt() throws Exception {
+        db.webhook("project_created", "http://a.test/").insert();
+        db.webhook("project_created", "http://b.test/").insert();
+        String tags = db.webhook("tag_created", "http://c.test/").insert();
+        // an event with two deliveries breaks this constraint; one with a single delivery does not
+        db.update("ALTER TABLE webhook_deliveries ADD CONSTRAINT one_delivery_per_event UNIQUE (event_id)");
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        List<Future<Integer>> good = new ArrayList<>();
+        List<Future<Integer>> bad = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            ConsoleEvent tag = event("{\"eventName\":\"tag_created\",\"eventTimestamp\":" + i + ",\"payload\":{}}");
+            good.add(threads.submit(() -> ingest.onEvent(tag)));
+            ConsoleEvent project = projectCreated("acme", "p" + i);
+            bad.add(threads.submit(() -> ingest.onEvent(project)));
+        }
+        for (Future<Integer> count : good) {
+            assertThat(count.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+        }
+        for (Future<Integer> count : bad) {
+            assertThatThrownBy(() -> count.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(SQLException.class);
+        }
+        threads.shutdown();
+
+        assertThat(db.deliveriesOf(tags)).hasSize(40);
+        assertThat(db.rows("SELECT id FROM webhook_deliveries")).hasSize(40);
+        assertThat(db.rows("SELECT id FROM webhook_events")).hasSize(40);
+    }
+
+    @Test
+    void deliveriesWithAPlaceInMemoryAreStoredLeasedAndHandedOverOnlyAfterTheCommit() throws Exception {
+        String webhook = db.webhook("project_created", "http://a.test/hook").secret("s3cret").insert();
+        db.webhook("project_created", "http://b.test/").insert();
+        List<String> log = new ArrayList<>();
+        DeliveryHandoff roomForA = new DeliveryHandoff() {
+            @Override
+            public String owner() {
+                return "this-host";
+            }
+
+            @Override
+            public java.time.Duration lease() {
+                return java.time.Duration.ofMinutes(1);
+            }
+
+            @Override
+            public String reserve(String target) {
+                return target.startsWith("http://a.test") ? "place-a" : null;
+            }
+
+            @Override
+            public void unreserve(String place) {
+                log.add("unreserve " + place);
+            }
+
+            @Override
+            public void admit(String place, ClaimedDelivery delivery) {
+                // handed over after the commit: another connection sees the delivery already
+                log.add("admit " + place + " " + delivery.id() + " " + db.deliveriesOf(delivery.webhookId()).size()
+                        + " " + delivery.secret() + " " + new String(delivery.body(), StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void spilled() {
+                log.add("spilled");
+            }
+        };
+        ConsoleEvent event = projectCreated("acme", "p1");
+        long before = System.currentTimeMillis();
+        try (EventIngest handing = new EventIngest(db.dataSource, roomForA, Clock.systemUTC())) {
+            assertThat(handing.onEvent(event)).isEqualTo(2);
+        }
+
+        var leased = db.deliveriesOf(webhook).get(0);
+        assertThat(leased).containsEntry("lease_owner", "this-host");
+        assertThat((Long) leased.get("lease_expires_at")).isGreaterThanOrEqualTo(before + 60_000);
+        assertThat(log).containsExactly("admit place-a " + leased.get("id") + " 1 s3cret " + event.jsonText(),
+                "spilled");
+        assertThat(db.rows("SELECT id FROM webhook_deliveries WHERE lease_owner IS NULL")).hasSize(1);
     }
 }
