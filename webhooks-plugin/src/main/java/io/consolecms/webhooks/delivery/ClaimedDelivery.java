@@ -20,6 +20,27 @@ record ClaimedDelivery(String id, String webhookId, String eventId, String event
                        String webhookState, String target, String secret, String base64Ca, String proxyUrl,
                        byte[] body) {
 
+    /** The webhook's settings as they are now: the same delivery, to be attempted with {@code webhook}'s. */
+    ClaimedDelivery with(WebhookSnapshot webhook) {
+        return new ClaimedDelivery(id, webhookId, eventId, eventName, attempts, roundStart, webhook.state(),
+                webhook.target(), webhook.secret(), webhook.base64Ca(), webhook.proxyUrl(), body);
+    }
+
+    /**
+     * What an attempt needs of a webhook, read at one moment.
+     *
+     * @param state its {@code __STATE__}, or {@code null} when it no longer exists
+     */
+    record WebhookSnapshot(String state, String target, String secret, String base64Ca, String proxyUrl) {
+
+        static final WebhookSnapshot DELETED = new WebhookSnapshot(null, null, null, null, null);
+
+        @Override
+        public String toString() {
+            return "WebhookSnapshot[" + state + "]"; // never the secret
+        }
+    }
+
     /** Why this delivery must not be attempted at all, or {@code null} when it may. */
     String undeliverableReason() {
         if (webhookState == null || "DELETED".equals(webhookState)) {

@@ -40,6 +40,8 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     private static final Duration SCAN_INTERVAL = Duration.ofSeconds(1);
+    /** How often the settings of webhooks with queued deliveries are read again. */
+    private static final Duration REFRESH_INTERVAL = Duration.ofSeconds(1);
     private static final int MAX_BATCH = 500;
     /** Webhooks excluded from one claim at most: beyond, their deliveries are claimed and given back. */
     private static final int MAX_EXCLUDED = 1000;
@@ -54,6 +56,10 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
     private final TargetQueues queues;
     /** The deliveries this host holds (queued, in flight, or being recorded), with their target's queue. */
     private final Map<String, String> held = new ConcurrentHashMap<>();
+    /** How many deliveries of each webhook this host holds. */
+    private final Map<String, AtomicInteger> heldPerWebhook = new ConcurrentHashMap<>();
+    /** The settings of those webhooks as last read: a change applies to deliveries already queued. */
+    private volatile Map<String, ClaimedDelivery.WebhookSnapshot> webhooks = Map.of();
     /** Each webhook's target queue as last seen, to leave a full target's deliveries in the database. */
     private final Map<String, String> webhookTargets = new ConcurrentHashMap<>();
     private final Semaphore wakeups = new Semaphore(0);
@@ -68,7 +74,9 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
     private volatile boolean recorderStopping;
     /** Whether the database may hold due deliveries that memory does not. */
     private volatile boolean databaseHasWork = true;
+    private long nextScan;
     private long nextRenewal;
+    private long nextRefresh;
 
     Dispatcher(Outbox outbox, DeliverySender sender, DeliverySettings settings, Clock clock, Duration scanInterval) {
         this.outbox = Objects.requireNonNull(outbox, "outbox");
@@ -136,6 +144,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
     @Override
     public void admit(String key, ClaimedDelivery delivery) {
         held.put(delivery.id(), key);
+        heldPerWebhook.computeIfAbsent(delivery.webhookId(), id -> new AtomicInteger()).incrementAndGet();
         webhookTargets.put(delivery.webhookId(), key);
         if (queues.admit(key, delivery)) {
             start(key, delivery);
@@ -154,6 +163,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
                 waitForWork();
                 if (!stopping) {
                     renewLeases();
+                    refreshWebhooks();
                     claimDue();
                 }
             } catch (InterruptedException interrupted) {
@@ -165,18 +175,23 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
     }
 
     private void waitForWork() throws InterruptedException {
-        long wait = scanInterval.toMillis();
+        long until = Math.min(nextScan, Math.min(nextRefresh, nextRenewal));
         synchronized (soonRetries) {
             Long next = soonRetries.peek();
             if (next != null) {
-                wait = Math.min(wait, Math.max(0, next - clock.millis()));
+                until = Math.min(until, next);
             }
         }
-        if (wait > 0 && !wakeups.tryAcquire(wait, TimeUnit.MILLISECONDS)) {
-            databaseHasWork = true; // a scan: retries of earlier runs, other hosts' expired leases
+        long wait = until - clock.millis();
+        if (wait > 0) {
+            wakeups.tryAcquire(wait, TimeUnit.MILLISECONDS);
         }
         wakeups.drainPermits();
         long now = clock.millis();
+        if (now >= nextScan) {
+            nextScan = now + scanInterval.toMillis();
+            databaseHasWork = true; // a scan: retries of earlier runs, other hosts' expired leases
+        }
         synchronized (soonRetries) {
             while (!soonRetries.isEmpty() && soonRetries.peek() <= now) {
                 soonRetries.poll();
@@ -192,6 +207,16 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
         }
         nextRenewal = now + settings.lease().toMillis() / 4;
         outbox.renew(owner, Set.copyOf(held.keySet()), now + settings.lease().toMillis());
+    }
+
+    private void refreshWebhooks() throws SQLException {
+        long now = clock.millis();
+        if (now < nextRefresh) {
+            return;
+        }
+        nextRefresh = now + REFRESH_INTERVAL.toMillis();
+        heldPerWebhook.values().removeIf(count -> count.get() <= 0);
+        webhooks = outbox.webhooks(Set.copyOf(heldPerWebhook.keySet()));
     }
 
     private void claimDue() throws SQLException {
@@ -260,15 +285,27 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
             return;
         }
         long at = clock.millis();
+        ClaimedDelivery.WebhookSnapshot now = webhooks.get(delivery.webhookId());
+        ClaimedDelivery current = now == null ? delivery : delivery.with(now);
+        String reason = current.undeliverableReason();
+        if (reason != null) {
+            outcomes.add(Outcome.abandoned(delivery, at, reason));
+            finished(key);
+            return;
+        }
         AttemptResult result;
         try {
-            result = sender.send(new DeliveryRequest(delivery.id(), URI.create(delivery.target()), delivery.body(),
-                    delivery.secret(), delivery.base64Ca(), delivery.proxyUrl()));
+            result = sender.send(new DeliveryRequest(current.id(), URI.create(current.target()), current.body(),
+                    current.secret(), current.base64Ca(), current.proxyUrl()));
         } catch (RuntimeException bug) {
             LOG.error("The delivery sender failed on delivery {}", delivery.id(), bug);
             result = AttemptResult.noAnswer("internal error while sending", clock.millis() - at);
         }
         outcomes.add(Outcome.attempted(delivery, at, result));
+        finished(key);
+    }
+
+    private void finished(String key) {
         ClaimedDelivery next = queues.finished(key, !stopping);
         if (next != null) {
             start(key, next);
@@ -298,6 +335,10 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
                     String key = held.remove(outcome.delivery().id());
                     if (key != null) {
                         queues.release(key);
+                        AtomicInteger count = heldPerWebhook.get(outcome.delivery().webhookId());
+                        if (count != null) {
+                            count.decrementAndGet();
+                        }
                     }
                 }
                 batch.clear();

@@ -172,6 +172,35 @@ final class Outbox {
     }
 
     /**
+     * The current settings of webhooks whose deliveries a host holds, so that a change (trashed, new secret, new
+     * target) applies to deliveries already queued; a webhook that no longer exists is {@link
+     * ClaimedDelivery.WebhookSnapshot#DELETED}.
+     */
+    Map<String, ClaimedDelivery.WebhookSnapshot> webhooks(Collection<String> webhookIds) throws SQLException {
+        Map<String, ClaimedDelivery.WebhookSnapshot> found = new java.util.HashMap<>();
+        List<String> all = List.copyOf(webhookIds);
+        try (Connection connection = dataSource.getConnection()) {
+            for (int from = 0; from < all.size(); from += CHUNK) {
+                List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
+                try (PreparedStatement select = connection.prepareStatement("SELECT id, state, target, secret,"
+                        + " base64_ca, proxy_url FROM webhooks WHERE id IN (" + placeholders(chunk.size()) + ")")) {
+                    for (int i = 0; i < chunk.size(); i++) {
+                        select.setString(i + 1, chunk.get(i));
+                    }
+                    try (ResultSet rows = select.executeQuery()) {
+                        while (rows.next()) {
+                            found.put(rows.getString(1), new ClaimedDelivery.WebhookSnapshot(rows.getString(2),
+                                    rows.getString(3), rows.getString(4), rows.getString(5), rows.getString(6)));
+                        }
+                    }
+                }
+                chunk.forEach(id -> found.putIfAbsent(id, ClaimedDelivery.WebhookSnapshot.DELETED));
+            }
+        }
+        return found;
+    }
+
+    /**
      * Extends {@code owner}'s leases on deliveries it still holds (queued in memory or in flight) to {@code until}, so
      * that a long queue behind a slow target keeps its claims; what it no longer holds is not renewed and expires.
      */

@@ -183,7 +183,9 @@ public final class HttpDeliverySender implements DeliverySender {
         try (ClassicHttpResponse response = client.executeOpen(null, post, context)) {
             return answer(response, context, proxy, timedOut, started);
         } catch (IOException failure) {
-            String error = timedOut.get() ? AttemptFailures.timedOut(timeout)
+            // the socket's read timeout equals the whole timeout: whichever fires first, the attempt ran out of time
+            boolean outOfTime = timedOut.get() || millisSince(started) >= timeout.toMillis();
+            String error = outOfTime ? AttemptFailures.timedOut(timeout)
                     : AttemptFailures.describe(failure, target, proxy == null ? null : proxy.host());
             return AttemptResult.noAnswer(error, millisSince(started));
         } finally {
