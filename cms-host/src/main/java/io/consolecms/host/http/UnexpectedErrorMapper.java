@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Anything no other mapper handles: a 500 whose body carries only an error id; the id and the stack trace go to the
- * log, never to the client.
+ * log, never to the client. A client that went away mid-request is no host error: one line at DEBUG, and an empty 400
+ * that nobody reads (an entity would only fail to be written once more).
  */
 public final class UnexpectedErrorMapper implements ExceptionMapper<Throwable> {
 
@@ -20,6 +21,10 @@ public final class UnexpectedErrorMapper implements ExceptionMapper<Throwable> {
 
     @Override
     public Response toResponse(Throwable exception) {
+        if (ClientDisconnect.isCause(exception)) {
+            LOG.debug("client went away: {}", exception.toString());
+            return Response.status(Response.Status.BAD_REQUEST).build();
+        }
         byte[] bytes = new byte[8];
         RANDOM.nextBytes(bytes);
         String errorId = HexFormat.of().formatHex(bytes);

@@ -1,0 +1,190 @@
+package io.consolecms.host.http;
+
+import static io.consolecms.host.RunningHost.CORE;
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.consolecms.host.RunningHost;
+import io.consolecms.plugin.Plugin;
+import io.consolecms.plugin.PluginContext;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
+/** The host's Jetty over real sockets: clients that stall or vanish neither starve it nor fill its log. */
+class HttpApiTest {
+
+    private static final String EVENT = "{\"eventName\":\"project_created\",\"eventTimestamp\":1732780800000,"
+            + "\"payload\":{\"tenantId\":\"acme\",\"projectId\":\"p1\"}}";
+    private static final Duration QUICKLY = Duration.ofSeconds(1);
+
+    @TempDir
+    Path home;
+
+    private final ListAppender<ILoggingEvent> log = new ListAppender<>();
+    private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    private final List<Socket> sockets = new ArrayList<>();
+
+    @BeforeAll
+    static void routeJerseyLoggingToLogback() {
+        // As Main does: Jersey logs through java.util.logging.
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
+    }
+
+    @BeforeEach
+    void captureLog() {
+        log.start();
+        root.addAppender(log);
+        // Where the host says, in one line, that a client went away.
+        logger(UnexpectedErrorMapper.class).setLevel(Level.DEBUG);
+        logger(ClientDisconnectLogFilter.class).setLevel(Level.DEBUG);
+    }
+
+    @AfterEach
+    void release() throws IOException {
+        root.detachAppender(log);
+        logger(UnexpectedErrorMapper.class).setLevel(null);
+        logger(ClientDisconnectLogFilter.class).setLevel(null);
+        for (Socket socket : sockets) {
+            socket.close();
+        }
+    }
+
+    @Test
+    void healthAnswersWhileSlowClientsHoldHalfARequestHead() throws Exception {
+        try (RunningHost host = RunningHost.start(home)) {
+            URI base = host.host().baseUri();
+            for (int i = 0; i < 200; i++) {
+                Socket slow = open(base);
+                slow.getOutputStream().write("GET /health HTTP/1.1\r\nHost: localhost\r\n".getBytes(US_ASCII));
+                slow.getOutputStream().flush();
+            }
+
+            for (int i = 0; i < 10; i++) {
+                long started = System.nanoTime();
+                HttpResponse<String> health = host.get("/health", null);
+                assertThat(health.statusCode()).isEqualTo(200);
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(QUICKLY);
+            }
+            // The half heads were kept, not dropped: each completes into an answer.
+            for (Socket slow : sockets) {
+                slow.getOutputStream().write("Connection: close\r\n\r\n".getBytes(US_ASCII));
+                assertThat(statusLine(slow)).isEqualTo("HTTP/1.1 200 OK");
+            }
+        }
+    }
+
+    @Test
+    void aClientGoneInTheMiddleOfARequestBodyLeavesNoStackTrace() throws Exception {
+        try (RunningHost host = RunningHost.start(home)) {
+            Socket client = open(host.host().baseUri());
+            OutputStream out = client.getOutputStream();
+            out.write(("POST /api/events HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + CORE + "\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n{\"eventNa").getBytes(US_ASCII));
+            out.flush();
+            client.close();
+
+            awaitClientWentAway();
+            assertThat(host.postJson("/api/events", EVENT, CORE).statusCode()).isEqualTo(202);
+            assertNoStackTrace();
+        }
+    }
+
+    @Test
+    void aClientGoneRightAfterItsRequestLeavesNoStackTrace() throws Exception {
+        CountDownLatch received = new CountDownLatch(1);
+        CountDownLatch clientGone = new CountDownLatch(1);
+        Plugin holding = new HoldingPlugin(received, clientGone);
+        try (RunningHost host = RunningHost.start(home, holding)) {
+            Socket client = open(host.host().baseUri());
+            byte[] body = EVENT.getBytes(US_ASCII);
+            client.getOutputStream().write(("POST /api/events HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                    + CORE + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(US_ASCII));
+            client.getOutputStream().write(body);
+            client.getOutputStream().flush();
+            assertThat(received.await(5, TimeUnit.SECONDS)).isTrue();
+            client.close();
+            clientGone.countDown();
+
+            // The answer to the held request now meets a reset connection.
+            awaitClientWentAway();
+            assertThat(host.postJson("/api/events", EVENT, CORE).statusCode()).isEqualTo(202);
+            assertNoStackTrace();
+
+            // The failed request ended: a graceful stop does not wait for it until its timeout.
+            long stopping = System.nanoTime();
+            host.close();
+            assertThat(Duration.ofNanos(System.nanoTime() - stopping)).isLessThan(HttpApi.STOP_TIMEOUT);
+        }
+    }
+
+    private void awaitClientWentAway() {
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(log.list).extracting(
+                ILoggingEvent::getFormattedMessage).anySatisfy(line -> assertThat(line).contains("client went away")));
+    }
+
+    private void assertNoStackTrace() {
+        assertThat(log.list).allSatisfy(event -> assertThat(event.getThrowableProxy())
+                .as("%s %s: %s", event.getLevel(), event.getLoggerName(), event.getFormattedMessage()).isNull());
+    }
+
+    /** A socket whose close resets the connection, as a killed load generator's do. */
+    private Socket open(URI base) throws IOException {
+        Socket socket = new Socket(base.getHost(), base.getPort());
+        socket.setSoLinger(true, 0);
+        socket.setSoTimeout((int) Duration.ofSeconds(10).toMillis());
+        sockets.add(socket);
+        return socket;
+    }
+
+    private static String statusLine(Socket socket) throws IOException {
+        return new BufferedReader(new InputStreamReader(socket.getInputStream(), US_ASCII)).readLine();
+    }
+
+    private static Logger logger(Class<?> type) {
+        return (Logger) LoggerFactory.getLogger(type);
+    }
+
+    /** Listens to events and holds the first one until the test says its client is gone. */
+    private record HoldingPlugin(CountDownLatch received, CountDownLatch clientGone) implements Plugin {
+        @Override
+        public void start(PluginContext context) {
+            context.addEventListener(event -> {
+                if (received.getCount() > 0) {
+                    received.countDown();
+                    clientGone.await(5, TimeUnit.SECONDS);
+                }
+                return 0;
+            });
+        }
+
+        @Override
+        public String id() {
+            return "holding";
+        }
+    }
+}
