@@ -254,4 +254,24 @@ class DispatcherTest {
         assertThat(db.deliveriesOf(webhook)).extracting(row -> row.get("attempts"))
                 .containsExactlyInAnyOrder(1, 0, 0);
     }
+
+    @Test
+    void queuedDeliveriesOfAWebhookTrashedMeanwhileAreNotSent() throws Exception {
+        ScriptedReceiver dead = receiver(ScriptedReceiver.hanging());
+        String webhook = db.webhook("project_created", dead.url()).insert();
+        startDispatcher(settings(FAST, Duration.ofSeconds(1), 4, 1));
+        for (int i = 0; i < 5; i++) {
+            ingest.onEvent(projectCreated("acme", "p" + i));
+        }
+        await().atMost(Duration.ofSeconds(3)).until(() -> dead.requests().size() == 1);
+
+        db.update("UPDATE webhooks SET state = 'TRASH' WHERE id = ?", webhook);
+
+        // one attempt at a time: each takes the 1 s timeout; the settings are read again within a second
+        await().atMost(Duration.ofSeconds(8)).until(() -> db.deliveriesOf(webhook).stream()
+                .filter(row -> "failed".equals(row.get("status"))).count() >= 3);
+        assertThat(dead.requests().size()).isLessThanOrEqualTo(2);
+        assertThat(db.deliveriesOf(webhook)).filteredOn(row -> "failed".equals(row.get("status")))
+                .allSatisfy(row -> assertThat((String) row.get("last_error")).contains("trash"));
+    }
 }
