@@ -42,11 +42,12 @@ import org.apache.hc.core5.util.Timeout;
 public final class HttpDeliverySender implements DeliverySender {
 
     /**
-     * Connections kept per route; the dispatcher's per-target cap ({@code CMS_WEBHOOKS_PER_TARGET}) should not exceed
-     * it.
+     * Connections per route and in all: high enough never to be what limits attempts, since the dispatcher caps the
+     * attempts per target ({@code CMS_WEBHOOKS_PER_TARGET}) and in all ({@code CMS_WEBHOOKS_WORKERS}); idle ones close
+     * after a minute.
      */
-    public static final int MAX_CONNECTIONS_PER_ROUTE = 20;
-    static final int MAX_CONNECTIONS = 200;
+    static final int MAX_CONNECTIONS_PER_ROUTE = 1024;
+    static final int MAX_CONNECTIONS = 4096;
     static final String WEBHOOK_ID = "webhook-id";
     static final String WEBHOOK_TIMESTAMP = "webhook-timestamp";
     private static final String ROUTE_COMPLETE = "webhook-route-complete";
