@@ -50,10 +50,13 @@ class HungTargetIT {
                     + "\"}");
             create(api, "{\"eventName\":\"project_created\",\"target\":\"" + healthy.url("/healthy") + "\"}");
 
+            Instant start = Instant.now();
             publishToTheHungTarget(api);
-            await().atMost(Duration.ofSeconds(10)).until(() -> hung.accepted() > 0);
+            Duration publishing = Duration.between(start, Instant.now());
+            await().atMost(Duration.ofSeconds(10)).until(() -> hung.open() > 0);
 
             Map<String, Instant> published = new LinkedHashMap<>();
+            List<Integer> hanging = new ArrayList<>();
             for (int i = 0; i < HEALTHY_EVENTS; i++) {
                 String project = "healthy-" + i;
                 Instant before = Instant.now();
@@ -61,6 +64,7 @@ class HungTargetIT {
                         + ",\"payload\":{\"tenantId\":\"acme\",\"projectId\":\"" + project + "\"}}");
                 assertThat(reply.status()).as(reply.toString()).isEqualTo(202);
                 published.put(project, before);
+                hanging.add(hung.open());
             }
             Map<String, Instant> arrived = new LinkedHashMap<>();
             for (String project : published.keySet()) {
@@ -70,8 +74,13 @@ class HungTargetIT {
                 arrived.put(project, arrivals(healthy).get(project));
             }
 
+            System.out.printf("published %d hung events in %s; hung connections open at each healthy publish %s,"
+                    + " now %d, accepted %d%n", HUNG_EVENTS, publishing, hanging, hung.open(), hung.accepted());
             assertThat(api.get("/api/webhooks/" + hungWebhook + "/deliveries?status=pending&_l=1").json())
                     .as("the hung target still has deliveries waiting").isNotEmpty();
+            assertThat(hanging).as("attempts hanging on the hung target while each healthy event was published")
+                    .allMatch(open -> open > 0);
+            assertThat(hung.open()).as("attempts hanging on the hung target once all arrived").isPositive();
             Duration slowest = Duration.ZERO;
             String slowestProject = null;
             for (Map.Entry<String, Instant> entry : published.entrySet()) {
@@ -81,6 +90,7 @@ class HungTargetIT {
                     slowestProject = entry.getKey();
                 }
             }
+            System.out.printf("slowest publish-to-arrival at the healthy target: %s (%s)%n", slowest, slowestProject);
             assertThat(slowest).as("slowest publish-to-arrival at the healthy target (%s)", slowestProject)
                     .isLessThan(Duration.ofSeconds(2));
         }
