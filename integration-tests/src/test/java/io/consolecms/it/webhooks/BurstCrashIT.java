@@ -83,12 +83,17 @@ class BurstCrashIT {
             assertThat(killed).as("the host was killed during the burst").isTrue();
             assertThat(receiver.requests().size()).as("deliveries ran during the burst").isPositive();
 
+            int receivedBeforeKill = receiver.requests().size();
             host.start();
+            Instant restart = Instant.now();
             Api restarted = host.api();
             try {
                 await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
                         assertThat(tagsReceived(receiver)).as("acknowledged events seen by the receiver")
                                 .containsAll(acknowledged.keySet()));
+                System.out.printf("%d acknowledged before the kill, %d requests received by then; every acknowledged"
+                        + " event received %s after restart, %d requests in all%n", acknowledged.size(),
+                        receivedBeforeKill, Duration.between(restart, Instant.now()), receiver.requests().size());
                 Map<String, String> deliveryOfEvent = deliveriesByEvent(restarted, webhook);
                 Set<String> webhookIds = new HashSet<>();
                 receiver.requests().forEach(request -> webhookIds.add(request.header("webhook-id")));
@@ -149,6 +154,8 @@ class BurstCrashIT {
 
                 host.start();
                 Set<String> stored = deliveriesByEvent(host.api(), webhook).keySet();
+                System.out.printf("kill %d after 202 number %d: %d acknowledged in this round, %d in all, %d stored%n",
+                        cycle + 1, threshold, acks.get(), acknowledged.size(), stored.size());
                 Set<String> lost = new HashSet<>(acknowledged);
                 lost.removeAll(stored);
                 if (!lost.isEmpty()) {
