@@ -228,7 +228,8 @@ class BurstCrashIT {
     private static String tail(HostProcess host) {
         try {
             String log = host.logText();
-            return "--- host log (tail) at " + Instant.now() + " ---\n" + log.substring(Math.max(0, log.length() - 8_000));
+            String tail = log.substring(Math.max(0, log.length() - 8_000));
+            return "--- host log (tail) at " + Instant.now() + " ---\n" + tail;
         } catch (IOException e) {
             return "host log unreadable: " + e;
         }
