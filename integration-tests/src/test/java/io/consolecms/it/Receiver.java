@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Receiver implements AutoCloseable {
 
-    /** One request as received. */
-    public record Request(String path, Map<String, List<String>> headers, byte[] body, boolean signatureValid) {
+    /** One request as received, and when it had been read in full. */
+    public record Request(String path, Map<String, List<String>> headers, byte[] body, boolean signatureValid,
+                          Instant receivedAt) {
         public String header(String name) {
             return headers.entrySet().stream()
                     .filter(entry -> entry.getKey().equalsIgnoreCase(name))
@@ -50,14 +52,16 @@ public final class Receiver implements AutoCloseable {
             String signature = exchange.getRequestHeaders().getFirst("X-Mia-Signature");
             boolean valid = secret == null ? signature == null : sign(body, secret).equals(signature);
             requests.add(new Request(exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()),
-                    body, valid));
+                    body, valid, Instant.now()));
             byte[] answer = "{\"received\":true}".getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(status.get(), answer.length);
             exchange.getResponseBody().write(answer);
             exchange.close();
         });
-        server.setExecutor(Executors.newFixedThreadPool(4));
+        // as many handlers as the host runs attempts against one target by default, so bursts of thousands
+        // of deliveries are answered as fast as they come instead of queueing behind a few threads
+        server.setExecutor(Executors.newFixedThreadPool(16));
         server.start();
     }
 
