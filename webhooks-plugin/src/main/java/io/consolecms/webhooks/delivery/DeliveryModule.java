@@ -15,13 +15,15 @@ public final class DeliveryModule implements AutoCloseable {
 
     private final DeliverySettings settings;
     private final DeliverySender sender;
+    private final GroupCommit writer;
     private final Dispatcher dispatcher;
-    private EventIngest ingest;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private DeliveryModule(DeliverySettings settings, DeliverySender sender, Dispatcher dispatcher) {
+    private DeliveryModule(DeliverySettings settings, DeliverySender sender, GroupCommit writer,
+                           Dispatcher dispatcher) {
         this.settings = settings;
         this.sender = sender;
+        this.writer = writer;
         this.dispatcher = dispatcher;
     }
 
@@ -38,12 +40,12 @@ public final class DeliveryModule implements AutoCloseable {
         DataSource dataSource = context.dataSource();
         Clock clock = Clock.systemUTC();
         Outbox outbox = new Outbox(dataSource, clock);
-        Dispatcher dispatcher = new Dispatcher(outbox, sender, settings);
+        GroupCommit writer = new GroupCommit(dataSource);
+        Dispatcher dispatcher = new Dispatcher(outbox, writer, sender, settings);
         DeliveryLog log = new DeliveryLog(dataSource, clock);
-        DeliveryModule module = new DeliveryModule(settings, sender, dispatcher);
+        DeliveryModule module = new DeliveryModule(settings, sender, writer, dispatcher);
         try {
-            module.ingest = new EventIngest(dataSource, dispatcher, clock);
-            context.addEventListener(module.ingest);
+            context.addEventListener(new EventIngest(writer, dispatcher, clock));
             context.addResource(new WebhookDeliveriesResource(log));
             context.addResource(new DeliveriesResource(log, dispatcher::wake));
             context.addResource(new WebhookRedeliverResource(log, dispatcher::wake));
@@ -62,8 +64,8 @@ public final class DeliveryModule implements AutoCloseable {
     }
 
     /**
-     * Stores the events already published and refuses more, stops dispatching (in-flight attempts get their timeout
-     * plus 5 s), then closes the sender. Idempotent.
+     * Stops dispatching (in-flight attempts get their timeout plus 5 s, their outcomes are recorded), commits what the
+     * writer still holds and refuses further events, then closes the sender. Idempotent.
      */
     @Override
     public void close() {
@@ -71,10 +73,8 @@ public final class DeliveryModule implements AutoCloseable {
             return;
         }
         try {
-            if (ingest != null) {
-                ingest.close();
-            }
             dispatcher.close();
+            writer.close();
         } finally {
             sender.close();
         }

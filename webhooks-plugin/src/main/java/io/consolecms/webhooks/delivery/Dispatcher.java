@@ -2,6 +2,7 @@ package io.consolecms.webhooks.delivery;
 
 import io.consolecms.webhooks.ObjectId;
 import java.net.URI;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,8 +14,10 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
@@ -47,6 +50,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
     private static final int MAX_EXCLUDED = 1000;
 
     private final Outbox outbox;
+    private final GroupCommit writer;
     private final DeliverySender sender;
     private final DeliverySettings settings;
     private final Clock clock;
@@ -78,8 +82,10 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
     private long nextRenewal;
     private long nextRefresh;
 
-    Dispatcher(Outbox outbox, DeliverySender sender, DeliverySettings settings, Clock clock, Duration scanInterval) {
+    Dispatcher(Outbox outbox, GroupCommit writer, DeliverySender sender, DeliverySettings settings, Clock clock,
+               Duration scanInterval) {
         this.outbox = Objects.requireNonNull(outbox, "outbox");
+        this.writer = Objects.requireNonNull(writer, "writer");
         this.sender = Objects.requireNonNull(sender, "sender");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -92,8 +98,8 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
         this.recorder = named("webhooks-recorder").newThread(this::recordLoop);
     }
 
-    Dispatcher(Outbox outbox, DeliverySender sender, DeliverySettings settings) {
-        this(outbox, sender, settings, Clock.systemUTC(), SCAN_INTERVAL);
+    Dispatcher(Outbox outbox, GroupCommit writer, DeliverySender sender, DeliverySettings settings) {
+        this(outbox, writer, sender, settings, Clock.systemUTC(), SCAN_INTERVAL);
     }
 
     /** Starts the claiming and recording threads; deliveries already due are claimed at once. */
@@ -353,9 +359,9 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
      * Stores a batch; when the batch fails, each settlement alone, so that one bad row never takes the others with
      * it. What cannot be stored is attempted again once its lease, no longer renewed, expires: at least once.
      */
-    private void record(List<Settlement> settlements) {
+    private void record(List<Settlement> settlements) throws InterruptedException {
         try {
-            outbox.record(owner, settlements).forEach(this::scheduled);
+            store(settlements).forEach(this::scheduled);
             return;
         } catch (SQLException | RuntimeException failure) {
             if (settlements.size() == 1) {
@@ -368,6 +374,42 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
         }
         for (Settlement settlement : settlements) {
             record(List.of(settlement));
+        }
+    }
+
+    /** Stores settlements in the writer's next transaction and waits for its commit. */
+    private List<Settlement> store(List<Settlement> settlements) throws SQLException, InterruptedException {
+        CompletableFuture<List<Settlement>> done = new CompletableFuture<>();
+        List<List<Settlement>> kept = new ArrayList<>(1);
+        boolean queued = writer.submit(new GroupCommit.Write() {
+            @Override
+            public void write(Connection connection) throws SQLException {
+                kept.clear();
+                kept.add(Outbox.record(connection, owner, settlements, clock.millis()));
+            }
+
+            @Override
+            public void committed() {
+                done.complete(kept.get(0));
+            }
+
+            @Override
+            public void failed(Exception failure) {
+                done.completeExceptionally(failure);
+            }
+        });
+        if (!queued) {
+            return outbox.record(owner, settlements); // the writer is closed: on its own
+        }
+        try {
+            List<Settlement> stored = done.get();
+            Outbox.logGivenUp(stored);
+            return stored;
+        } catch (ExecutionException failed) {
+            if (failed.getCause() instanceof SQLException sql) {
+                throw sql;
+            }
+            throw new SQLException(failed.getCause());
         }
     }
 

@@ -3,7 +3,6 @@ package io.consolecms.webhooks.delivery;
 import io.consolecms.plugin.ConsoleEvent;
 import io.consolecms.plugin.EventListener;
 import io.consolecms.webhooks.ObjectId;
-import io.consolecms.webhooks.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,74 +11,36 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Turns each published Console event into one pending delivery per matching PUBLIC webhook, stored together with the
  * event, then hands the deliveries to the {@link DeliveryHandoff} to be attempted from memory.
  *
- * <p>Group commit: events published at once share one transaction (and one write to disk). A publisher's thread
- * waits until the transaction holding its event is committed, so an event is acknowledged only once it is durable;
- * one committing thread stores what accumulated while the previous transaction committed. When a group fails, each
- * of its events is stored alone, so that one bad event never fails the others.
+ * <p>Group commit: events published at once share one transaction of the {@link GroupCommit} (with the outcomes being
+ * recorded meanwhile). A publisher's thread waits until the transaction holding its event is committed, so an event
+ * is acknowledged only once it is durable; an event that cannot be stored fails alone.
  */
-public final class EventIngest implements EventListener, AutoCloseable {
+public final class EventIngest implements EventListener {
 
-    private static final Logger LOG = LoggerFactory.getLogger(EventIngest.class);
-    private static final int MAX_GROUP = 256;
     private static final String MATCH = "SELECT id, target, secret, base64_ca, proxy_url FROM webhooks"
             + " WHERE event_name = ? AND state = 'PUBLIC' AND ";
     static final String INSERT_EVENT =
             "INSERT INTO webhook_events (id, event_name, event_timestamp, body, created_at) VALUES (?, ?, ?, ?, ?)";
 
-    private final DataSource dataSource;
+    private final GroupCommit writer;
     private final DeliveryHandoff handoff;
     private final Clock clock;
-    private final BlockingQueue<Publication> queue = new LinkedBlockingQueue<>();
-    private final Thread committer;
-    private volatile boolean closed;
 
     /**
-     * Starts the committing thread; {@link #close()} stops it.
-     *
-     * @param dataSource the plugin's database, migrated
+     * @param writer the plugin's database writer, migrated database
      * @param handoff takes committed deliveries (e.g. the {@link Dispatcher})
      */
-    EventIngest(DataSource dataSource, DeliveryHandoff handoff, Clock clock) {
-        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    EventIngest(GroupCommit writer, DeliveryHandoff handoff, Clock clock) {
+        this.writer = Objects.requireNonNull(writer, "writer");
         this.handoff = Objects.requireNonNull(handoff, "handoff");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.committer = new Thread(this::commitLoop, "webhooks-ingest");
-        this.committer.setDaemon(true);
-        this.committer.start();
-    }
-
-    /** One event waiting for its commit. */
-    private static final class Publication {
-        final ConsoleEvent event;
-        final EventScope scope;
-        final CompletableFuture<Integer> stored = new CompletableFuture<>();
-        int deliveries;
-
-        Publication(ConsoleEvent event) {
-            this.event = event;
-            this.scope = EventScope.of(event);
-        }
-    }
-
-    /** A delivery in a place of the handoff, to fill once committed. */
-    private record Placed(String place, ClaimedDelivery delivery) {
-    }
-
-    /** What one transaction stored. */
-    private record Group(List<Placed> placed, boolean spilled) {
     }
 
     /**
@@ -91,11 +52,7 @@ public final class EventIngest implements EventListener, AutoCloseable {
     @Override
     public int onEvent(ConsoleEvent event) throws SQLException, InterruptedException {
         Publication publication = new Publication(event);
-        if (closed) {
-            throw new SQLException("the webhooks plugin is stopping");
-        }
-        queue.add(publication);
-        if (closed && !committer.isAlive() && queue.remove(publication)) {
+        if (!writer.submit(publication)) {
             throw new SQLException("the webhooks plugin is stopping");
         }
         try {
@@ -109,78 +66,42 @@ public final class EventIngest implements EventListener, AutoCloseable {
         }
     }
 
-    private void commitLoop() {
-        List<Publication> group = new ArrayList<>();
-        while (!closed || !queue.isEmpty()) {
-            try {
-                Publication first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                group.add(first);
-                queue.drainTo(group, MAX_GROUP - 1);
-                commit(group, true);
-            } catch (InterruptedException interrupted) {
-                break;
-            } finally {
-                group.clear();
-            }
-        }
-        Publication left;
-        while ((left = queue.poll()) != null) {
-            left.stored.completeExceptionally(new SQLException("the webhooks plugin is stopping"));
-        }
+    /** A delivery in a place of the handoff, to fill once committed. */
+    private record Placed(String place, ClaimedDelivery delivery) {
     }
 
-    private void commit(List<Publication> group, boolean splitOnFailure) {
-        List<Placed> placed = new ArrayList<>();
-        Group stored;
-        try {
-            stored = Transactions.inTransaction(dataSource, connection -> store(connection, group, placed));
-        } catch (SQLException | RuntimeException failure) {
-            placed.forEach(place -> handoff.unreserve(place.place()));
-            if (splitOnFailure && group.size() > 1) {
-                LOG.debug("A group of {} events failed to commit; committing them one by one: {}", group.size(),
-                        failure.toString());
-                for (Publication publication : group) {
-                    commit(List.of(publication), false);
-                }
-            } else {
-                group.forEach(publication -> publication.stored.completeExceptionally(failure));
-            }
-            return;
-        }
-        for (Placed place : stored.placed()) {
-            handoff.admit(place.place(), place.delivery());
-        }
-        if (stored.spilled()) {
-            handoff.spilled();
-        }
-        group.forEach(publication -> publication.stored.complete(publication.deliveries));
-    }
+    /** One event waiting for its commit. */
+    private final class Publication implements GroupCommit.Write {
+        private final ConsoleEvent event;
+        private final EventScope scope;
+        private final CompletableFuture<Integer> stored = new CompletableFuture<>();
+        private final List<Placed> placed = new ArrayList<>();
+        private boolean spilled;
+        private int deliveries;
 
-    private Group store(Connection connection, List<Publication> group, List<Placed> placed) throws SQLException {
-        long now = clock.millis();
-        long leaseExpiresAt = now + handoff.lease().toMillis();
-        boolean spilled = false;
-        int events = 0;
-        int deliveries = 0;
-        try (PreparedStatement insertEvent = connection.prepareStatement(INSERT_EVENT);
-             PreparedStatement insertDelivery = connection.prepareStatement(Outbox.INSERT_DELIVERY)) {
-            for (Publication publication : group) {
-                ConsoleEvent event = publication.event;
-                List<Match> matches = matching(connection, event.name(), publication.scope);
-                publication.deliveries = matches.size();
-                if (matches.isEmpty()) {
-                    continue;
-                }
-                insertEvent.setString(1, event.id());
-                insertEvent.setString(2, event.name());
-                insertEvent.setLong(3, event.timestamp());
-                insertEvent.setBytes(4, event.json());
-                insertEvent.setLong(5, now);
-                insertEvent.addBatch();
-                events++;
+        Publication(ConsoleEvent event) {
+            this.event = event;
+            this.scope = EventScope.of(event);
+        }
+
+        @Override
+        public void write(Connection connection) throws SQLException {
+            List<Match> matches = matching(connection, event.name(), scope);
+            deliveries = matches.size();
+            if (matches.isEmpty()) {
+                return;
+            }
+            long now = clock.millis();
+            try (PreparedStatement insert = connection.prepareStatement(INSERT_EVENT)) {
+                insert.setString(1, event.id());
+                insert.setString(2, event.name());
+                insert.setLong(3, event.timestamp());
+                insert.setBytes(4, event.json());
+                insert.setLong(5, now);
+                insert.executeUpdate();
+            }
+            long leaseExpiresAt = now + handoff.lease().toMillis();
+            try (PreparedStatement insert = connection.prepareStatement(Outbox.INSERT_DELIVERY)) {
                 for (Match match : matches) {
                     String deliveryId = ObjectId.next();
                     String place = handoff.reserve(match.target());
@@ -191,20 +112,37 @@ public final class EventIngest implements EventListener, AutoCloseable {
                                 event.name(), 0, 0, "PUBLIC", match.target(), match.secret(), match.base64Ca(),
                                 match.proxyUrl(), event.json())));
                     }
-                    Outbox.bindNewDelivery(insertDelivery, deliveryId, match.webhookId(), event.id(), event.name(),
-                            now, place == null ? null : handoff.owner(), leaseExpiresAt);
-                    insertDelivery.addBatch();
-                    deliveries++;
+                    Outbox.bindNewDelivery(insert, deliveryId, match.webhookId(), event.id(), event.name(), now,
+                            place == null ? null : handoff.owner(), leaseExpiresAt);
+                    insert.addBatch();
                 }
-            }
-            if (events > 0) {
-                Outbox.checkAll(insertEvent.executeBatch(), "insert events");
-            }
-            if (deliveries > 0) {
-                Outbox.checkAll(insertDelivery.executeBatch(), "insert deliveries");
+                Outbox.checkAll(insert.executeBatch(), "insert deliveries");
             }
         }
-        return new Group(placed, spilled);
+
+        @Override
+        public void committed() {
+            for (Placed place : placed) {
+                handoff.admit(place.place(), place.delivery());
+            }
+            if (spilled) {
+                handoff.spilled();
+            }
+            stored.complete(deliveries);
+        }
+
+        @Override
+        public void rolledBack() {
+            placed.forEach(place -> handoff.unreserve(place.place()));
+            placed.clear();
+            spilled = false;
+        }
+
+        @Override
+        public void failed(Exception failure) {
+            rolledBack();
+            stored.completeExceptionally(failure);
+        }
     }
 
     /** A matching webhook with what its attempts need. */
@@ -251,17 +189,6 @@ public final class EventIngest implements EventListener, AutoCloseable {
                 }
             }
             return matches;
-        }
-    }
-
-    /** Stores what was published before, then refuses further events (they answer 503: publish again). */
-    @Override
-    public void close() {
-        closed = true;
-        try {
-            committer.join(10_000);
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
         }
     }
 }

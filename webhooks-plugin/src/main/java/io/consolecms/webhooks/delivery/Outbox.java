@@ -257,23 +257,32 @@ final class Outbox {
      * @return the settlements stored
      */
     List<Settlement> record(String owner, List<Settlement> settlements) throws SQLException {
+        List<Settlement> kept = Transactions.inTransaction(dataSource,
+                connection -> record(connection, owner, settlements, clock.millis()));
+        logGivenUp(kept);
+        return kept;
+    }
+
+    /** As {@link #record(String, List)}, in the caller's transaction; log with {@link #logGivenUp} once committed. */
+    static List<Settlement> record(Connection connection, String owner, List<Settlement> settlements, long now)
+            throws SQLException {
         if (settlements.isEmpty()) {
             return List.of();
         }
-        long now = clock.millis();
         List<Settlement> ordered = new ArrayList<>(settlements);
         // rows are locked in one order by every host (webhook, then time, then delivery), so batches never deadlock
         ordered.sort(Comparator.comparing((Settlement s) -> s.outcome().delivery().webhookId())
                 .thenComparingLong(s -> s.outcome().at())
                 .thenComparing(s -> s.outcome().delivery().id()));
-        List<Settlement> kept = Transactions.inTransaction(dataSource, connection -> {
-            List<Settlement> stored = updateDeliveries(connection, owner, ordered, now);
-            insertAttempts(connection, stored);
-            updateWebhooks(connection, stored, now);
-            return stored;
-        });
-        kept.stream().filter(settlement -> settlement.status() == DeliveryStatus.FAILED).forEach(Outbox::logGivenUp);
-        return kept;
+        List<Settlement> stored = updateDeliveries(connection, owner, ordered, now);
+        insertAttempts(connection, stored);
+        updateWebhooks(connection, stored, now);
+        return stored;
+    }
+
+    /** Logs the deliveries given up among stored settlements. */
+    static void logGivenUp(List<Settlement> stored) {
+        stored.stream().filter(settlement -> settlement.status() == DeliveryStatus.FAILED).forEach(Outbox::logGivenUp);
     }
 
     /** Operators learn from the log which deliveries were given up; never the target, which may carry a token. */

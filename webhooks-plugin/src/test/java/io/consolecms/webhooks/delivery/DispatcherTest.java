@@ -24,14 +24,15 @@ class DispatcherTest {
     private final List<AutoCloseable> open = new ArrayList<>();
     private Dispatcher dispatcher;
     /** Before the dispatcher starts, events wait in the database, as they do after a restart. */
-    private EventIngest ingest = new EventIngest(db.dataSource, new DatabaseOnly(), Clock.systemUTC());
+    private final GroupCommit writer = new GroupCommit(db.dataSource);
+    private EventIngest ingest = new EventIngest(writer, new DatabaseOnly(), Clock.systemUTC());
 
     @AfterEach
     void closeEverything() throws Exception {
-        ingest.close();
         if (dispatcher != null) {
             dispatcher.close();
         }
+        writer.close();
         for (AutoCloseable closeable : open) {
             closeable.close();
         }
@@ -45,11 +46,11 @@ class DispatcherTest {
     private void startDispatcher(DeliverySettings settings) {
         DeliverySender sender = LoopbackSender.create(settings.timeout());
         open.add(sender);
-        dispatcher = new Dispatcher(new Outbox(db.dataSource, Clock.systemUTC()), sender, settings, Clock.systemUTC(),
+        dispatcher = new Dispatcher(new Outbox(db.dataSource, Clock.systemUTC()), writer, sender, settings,
+                Clock.systemUTC(),
                 NO_SCAN);
         dispatcher.start();
-        ingest.close();
-        ingest = new EventIngest(db.dataSource, dispatcher, Clock.systemUTC());
+        ingest = new EventIngest(writer, dispatcher, Clock.systemUTC());
     }
 
     private static DeliverySettings settings(RetrySchedule schedule, Duration timeout, int workers, int perTarget) {

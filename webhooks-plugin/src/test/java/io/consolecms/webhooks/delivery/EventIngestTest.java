@@ -24,11 +24,12 @@ class EventIngestTest {
     private final DeliveryDatabase db = new DeliveryDatabase();
     private final DatabaseOnly handoff = new DatabaseOnly();
     private final AtomicInteger wakes = handoff.spills;
-    private final EventIngest ingest = new EventIngest(db.dataSource, handoff, Clock.systemUTC());
+    private final GroupCommit writer = new GroupCommit(db.dataSource);
+    private final EventIngest ingest = new EventIngest(writer, handoff, Clock.systemUTC());
 
     @AfterEach
-    void stopIngest() {
-        ingest.close();
+    void stopWriter() {
+        writer.close();
     }
 
     @Test
@@ -227,9 +228,8 @@ class EventIngestTest {
         };
         ConsoleEvent event = projectCreated("acme", "p1");
         long before = System.currentTimeMillis();
-        try (EventIngest handing = new EventIngest(db.dataSource, roomForA, Clock.systemUTC())) {
-            assertThat(handing.onEvent(event)).isEqualTo(2);
-        }
+        EventIngest handing = new EventIngest(writer, roomForA, Clock.systemUTC());
+        assertThat(handing.onEvent(event)).isEqualTo(2);
 
         var leased = db.deliveriesOf(webhook).get(0);
         assertThat(leased).containsEntry("lease_owner", "this-host");

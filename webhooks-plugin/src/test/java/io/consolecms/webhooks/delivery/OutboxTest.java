@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class OutboxTest {
@@ -21,7 +22,13 @@ class OutboxTest {
     private static final Duration LEASE = Duration.ofMinutes(1);
 
     private final DeliveryDatabase db = new DeliveryDatabase();
-    private final EventIngest ingest = new EventIngest(db.dataSource, new DatabaseOnly(), Clock.systemUTC());
+    private final GroupCommit writer = new GroupCommit(db.dataSource);
+    private final EventIngest ingest = new EventIngest(writer, new DatabaseOnly(), Clock.systemUTC());
+
+    @AfterEach
+    void stopWriter() {
+        writer.close();
+    }
     private final Outbox outbox = new Outbox(db.dataSource, Clock.systemUTC());
 
     @Test

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,7 @@ class PostgresDeliveryTest {
 
     private static EmbeddedPostgres postgres;
     private DeliveryDatabase db;
+    private GroupCommit writer;
     private EventIngest ingest;
 
     @BeforeAll
@@ -40,6 +42,11 @@ class PostgresDeliveryTest {
         postgres.close();
     }
 
+    @AfterEach
+    void stopWriter() {
+        writer.close();
+    }
+
     @BeforeEach
     void freshDatabase() throws SQLException {
         String name = "t_" + UUID.randomUUID().toString().replace("-", "");
@@ -47,7 +54,8 @@ class PostgresDeliveryTest {
             connection.createStatement().execute("CREATE DATABASE " + name);
         }
         db = new DeliveryDatabase(postgres.getDatabase("postgres", name));
-        ingest = new EventIngest(db.dataSource, new DatabaseOnly(), Clock.systemUTC());
+        writer = new GroupCommit(db.dataSource);
+        ingest = new EventIngest(writer, new DatabaseOnly(), Clock.systemUTC());
     }
 
     @Test
@@ -106,9 +114,9 @@ class PostgresDeliveryTest {
             String webhook = db.webhook("project_created", receiver.url()).insert();
             DeliverySettings settings = new DeliverySettings(new RetrySchedule(List.of(Duration.ofMillis(50))),
                     Duration.ofSeconds(5), List.of(), List.of(), 4, 2, 100);
-            try (Dispatcher dispatcher = new Dispatcher(new Outbox(db.dataSource, Clock.systemUTC()),
-                    LoopbackSender.create(settings.timeout()), settings);
-                 EventIngest live = new EventIngest(db.dataSource, dispatcher, Clock.systemUTC())) {
+            try (Dispatcher dispatcher = new Dispatcher(new Outbox(db.dataSource, Clock.systemUTC()), writer,
+                    LoopbackSender.create(settings.timeout()), settings)) {
+                EventIngest live = new EventIngest(writer, dispatcher, Clock.systemUTC());
                 dispatcher.start();
                 live.onEvent(projectCreated("acme", "p1"));
                 await().atMost(Duration.ofSeconds(5)).until(() ->

@@ -1,0 +1,134 @@
+package io.consolecms.webhooks.delivery;
+
+import io.consolecms.webhooks.Transactions;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that writes the delivery tables: what is submitted while a transaction commits goes into the next
+ * one, so that concurrent writes (published events, recorded outcomes) share one commit, and one write to disk.
+ * H2 rewrites every page a commit touches, so fewer, larger commits are what makes ingest and delivery fast; on
+ * PostgreSQL the batch saves round trips and fsyncs. When a transaction fails, each of its writes is retried alone, so
+ * that one bad write never fails the others.
+ */
+final class GroupCommit implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
+    private static final int MAX_WRITES = 256;
+
+    /** One unit of work; its callbacks run on the committing thread and must not block. */
+    interface Write {
+
+        /** Writes in the shared transaction; may be called again alone after {@link #rolledBack()}. */
+        void write(Connection connection) throws SQLException;
+
+        /** The transaction holding the write is committed. */
+        void committed();
+
+        /** The transaction holding the write was rolled back; it will be written again, alone. */
+        default void rolledBack() {
+        }
+
+        /** The write failed alone: it is not stored. */
+        void failed(Exception failure);
+    }
+
+    private final DataSource dataSource;
+    private final BlockingQueue<Write> queue = new LinkedBlockingQueue<>();
+    private final Thread committer;
+    private volatile boolean closed;
+
+    /** Starts the committing thread; {@link #close()} stops it. */
+    GroupCommit(DataSource dataSource) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.committer = new Thread(this::commitLoop, "webhooks-writer");
+        this.committer.setDaemon(true);
+        this.committer.start();
+    }
+
+    /**
+     * Queues a write for the next transaction. Never blocks.
+     *
+     * @return false when closed: the write is not queued and none of its callbacks will run
+     */
+    boolean submit(Write write) {
+        if (closed) {
+            return false;
+        }
+        queue.add(write);
+        if (closed && !committer.isAlive() && queue.remove(write)) {
+            return false;
+        }
+        return true;
+    }
+
+    private void commitLoop() {
+        List<Write> group = new ArrayList<>();
+        while (!closed || !queue.isEmpty()) {
+            try {
+                Write first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                group.add(first);
+                queue.drainTo(group, MAX_WRITES - 1);
+                commit(group);
+            } catch (InterruptedException interrupted) {
+                break;
+            } catch (RuntimeException bug) {
+                LOG.error("The webhooks writer failed", bug);
+                group.forEach(write -> write.failed(bug));
+            } finally {
+                group.clear();
+            }
+        }
+        Write left;
+        while ((left = queue.poll()) != null) {
+            left.failed(new SQLException("the webhooks plugin is stopping"));
+        }
+    }
+
+    private void commit(List<Write> group) {
+        try {
+            Transactions.inTransaction(dataSource, connection -> {
+                for (Write write : group) {
+                    write.write(connection);
+                }
+                return null;
+            });
+        } catch (SQLException | RuntimeException failure) {
+            if (group.size() == 1) {
+                group.get(0).failed(failure);
+                return;
+            }
+            LOG.debug("A group of {} writes failed to commit; committing them one by one: {}", group.size(),
+                    failure.toString());
+            group.forEach(Write::rolledBack);
+            for (Write write : group) {
+                commit(List.of(write));
+            }
+            return;
+        }
+        group.forEach(Write::committed);
+    }
+
+    /** Commits what was submitted before, then refuses further writes. */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            committer.join(10_000);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
