@@ -46,6 +46,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
     /** How often the settings of webhooks with queued deliveries are read again. */
     private static final Duration REFRESH_INTERVAL = Duration.ofSeconds(1);
     private static final int MAX_BATCH = 500;
+    private static final Duration MAX_SCAN_INTERVAL = Duration.ofSeconds(30);
     /** Webhooks excluded from one claim at most: beyond, their deliveries are claimed and given back. */
     private static final int MAX_EXCLUDED = 1000;
 
@@ -79,6 +80,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
     /** Whether the database may hold due deliveries that memory does not. */
     private volatile boolean databaseHasWork = true;
     private long nextScan;
+    private volatile long scanBackoff;
     private long nextRenewal;
     private long nextRefresh;
 
@@ -112,6 +114,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
     /** Says the database may hold due deliveries (e.g. redelivered ones): claims now. Never blocks; any thread. */
     public void wake() {
         databaseHasWork = true;
+        scanBackoff = 0;
         wakeups.release();
     }
 
@@ -195,7 +198,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
         wakeups.drainPermits();
         long now = clock.millis();
         if (now >= nextScan) {
-            nextScan = now + scanInterval.toMillis();
+            nextScan = now + Math.max(scanInterval.toMillis(), scanBackoff);
             databaseHasWork = true; // a scan: retries of earlier runs, other hosts' expired leases
         }
         synchronized (soonRetries) {
@@ -232,7 +235,12 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
                 return; // a recorded outcome frees room and wakes us
             }
             databaseHasWork = false;
-            List<ClaimedDelivery> claimed = outbox.claim(owner, limit, settings.lease(), excludedWebhooks());
+            Set<String> excluded = excludedWebhooks();
+            List<ClaimedDelivery> claimed = outbox.claim(owner, limit, settings.lease(), excluded);
+            // a scan that reads past the backlog of full targets and finds nothing else is not repeated every
+            // interval: it backs off until something is woken, up to MAX_SCAN_INTERVAL
+            scanBackoff = claimed.isEmpty() && !excluded.isEmpty()
+                    ? Math.min(MAX_SCAN_INTERVAL.toMillis(), Math.max(scanInterval.toMillis(), scanBackoff * 2)) : 0;
             List<String> giveBack = new ArrayList<>();
             long now = clock.millis();
             for (ClaimedDelivery delivery : claimed) {
@@ -383,7 +391,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
         List<List<Settlement>> kept = new ArrayList<>(1);
         boolean queued = writer.submit(new GroupCommit.Write() {
             @Override
-            public void write(Connection connection) throws SQLException {
+            public void write(Connection connection, Map<Object, Object> shared) throws SQLException {
                 kept.clear();
                 kept.add(Outbox.record(connection, owner, settlements, clock.millis()));
             }

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -85,8 +86,15 @@ public final class EventIngest implements EventListener {
         }
 
         @Override
-        public void write(Connection connection) throws SQLException {
-            List<Match> matches = matching(connection, event.name(), scope);
+        public void write(Connection connection, Map<Object, Object> shared) throws SQLException {
+            // events of one name and scope in one transaction match the same webhooks: looked up once
+            MatchKey key = new MatchKey(event.name(), scope);
+            @SuppressWarnings("unchecked")
+            List<Match> matches = (List<Match>) shared.get(key);
+            if (matches == null) {
+                matches = matching(connection, event.name(), scope);
+                shared.put(key, matches);
+            }
             deliveries = matches.size();
             if (matches.isEmpty()) {
                 return;
@@ -143,6 +151,10 @@ public final class EventIngest implements EventListener {
             rolledBack();
             stored.completeExceptionally(failure);
         }
+    }
+
+    /** What decides which webhooks an event matches. */
+    private record MatchKey(String eventName, EventScope scope) {
     }
 
     /** A matching webhook with what its attempts need. */

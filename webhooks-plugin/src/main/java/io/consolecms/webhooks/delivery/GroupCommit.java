@@ -4,7 +4,9 @@ import io.consolecms.webhooks.Transactions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -28,8 +30,13 @@ final class GroupCommit implements AutoCloseable {
     /** One unit of work; its callbacks run on the committing thread and must not block. */
     interface Write {
 
-        /** Writes in the shared transaction; may be called again alone after {@link #rolledBack()}. */
-        void write(Connection connection) throws SQLException;
+        /**
+         * Writes in the shared transaction; may be called again alone after {@link #rolledBack()}.
+         *
+         * @param shared a map that lives as long as the transaction, for what the writes of one transaction may
+         *     share (e.g. lookups whose answer cannot change within it)
+         */
+        void write(Connection connection, Map<Object, Object> shared) throws SQLException;
 
         /** The transaction holding the write is committed. */
         void committed();
@@ -100,8 +107,9 @@ final class GroupCommit implements AutoCloseable {
     private void commit(List<Write> group) {
         try {
             Transactions.inTransaction(dataSource, connection -> {
+                Map<Object, Object> shared = new HashMap<>();
                 for (Write write : group) {
-                    write.write(connection);
+                    write.write(connection, shared);
                 }
                 return null;
             });
