@@ -3,6 +3,7 @@ package io.consolecms.host;
 import io.consolecms.host.auth.TokenFile;
 import io.consolecms.host.auth.Tokens;
 import io.consolecms.host.database.Database;
+import io.consolecms.host.events.EventsHandler;
 import io.consolecms.host.events.HostEventPublisher;
 import io.consolecms.host.http.HttpApi;
 import io.consolecms.host.plugins.InstalledPlugin;
@@ -68,7 +69,7 @@ public final class CmsHost implements AutoCloseable {
             CmsHost host = new CmsHost(database, plugins, events);
             host.running.set(true);
             host.http = HttpApi.start(settings.bind(), settings.port(), HostApplication.create(tokens, plugins,
-                    events, host.running::get, database::answers));
+                    host.running::get, database::answers), jersey -> new EventsHandler(tokens, events, jersey));
             host.logStarted(settings, tokens);
             return host;
         } catch (IOException e) {

@@ -2,8 +2,6 @@ package io.consolecms.host;
 
 import io.consolecms.host.auth.BearerAuthFilter;
 import io.consolecms.host.auth.Tokens;
-import io.consolecms.host.events.EventsResource;
-import io.consolecms.host.events.HostEventPublisher;
 import io.consolecms.host.http.AdminUiResource;
 import io.consolecms.host.http.HealthResource;
 import io.consolecms.host.http.JsonErrorMapper;
@@ -25,8 +23,9 @@ final class HostApplication {
     private HostApplication() {
     }
 
-    static ResourceConfig create(Tokens tokens, Plugins plugins, HostEventPublisher publisher,
-                                 BooleanSupplier pluginsStarted, BooleanSupplier databaseAnswers) {
+    /** {@code POST /api/events} is not here: {@link io.consolecms.host.events.EventsHandler} serves it in front. */
+    static ResourceConfig create(Tokens tokens, Plugins plugins, BooleanSupplier pluginsStarted,
+                                 BooleanSupplier databaseAnswers) {
         ResourceConfig config = new ResourceConfig();
         config.setApplicationName("cms-host");
         config.property(ServerProperties.WADL_FEATURE_DISABLE, true);
@@ -39,7 +38,6 @@ final class HostApplication {
         config.register(new HealthResource(pluginsStarted, databaseAnswers));
         config.register(new PluginsResource(plugins));
         config.register(new CollectionsResource(plugins));
-        config.register(new EventsResource(publisher));
         config.register(new PluginAssetsResource(plugins));
         config.register(new AdminUiResource());
         plugins.resources().forEach(config::register);

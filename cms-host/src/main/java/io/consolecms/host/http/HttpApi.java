@@ -5,11 +5,13 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -63,6 +65,16 @@ public final class HttpApi implements AutoCloseable {
      * @throws InvalidSettingException naming {@code CMS_PORT} when it cannot listen there
      */
     public static HttpApi start(String bind, int port, ResourceConfig application) {
+        return start(bind, port, application, UnaryOperator.identity());
+    }
+
+    /**
+     * Starts serving {@code application} on {@code bind}:{@code port}, behind the handlers {@code inFront} wraps
+     * around it (endpoints served by Jetty directly, passing every other request on to Jersey).
+     *
+     * @throws InvalidSettingException naming {@code CMS_PORT} when it cannot listen there
+     */
+    public static HttpApi start(String bind, int port, ResourceConfig application, UnaryOperator<Handler> inFront) {
         uri(bind, port); // CMS_BIND must make a URL before anything listens
         Server server = new Server(threads());
         server.setStopTimeout(STOP_TIMEOUT.toMillis());
@@ -83,8 +95,8 @@ public final class HttpApi implements AutoCloseable {
         server.addBean(limit);
 
         // Lets running requests finish on close (up to the stop timeout) while new ones are refused.
-        server.setHandler(new GracefulHandler(new FailedWriteCompletion(
-                ContainerFactory.createContainer(JettyHttpContainer.class, application))));
+        server.setHandler(new GracefulHandler(inFront.apply(new FailedWriteCompletion(
+                ContainerFactory.createContainer(JettyHttpContainer.class, application)))));
         try {
             server.start();
         } catch (Exception e) {

@@ -1,5 +1,6 @@
 package io.consolecms.host.http;
 
+import io.consolecms.host.events.EventsHandler;
 import static io.consolecms.host.RunningHost.CORE;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -61,6 +62,7 @@ class HttpApiTest {
         // Where the host says, in one line, that a client went away.
         logger(UnexpectedErrorMapper.class).setLevel(Level.DEBUG);
         logger(ClientDisconnectLogFilter.class).setLevel(Level.DEBUG);
+        logger(EventsHandler.class).setLevel(Level.DEBUG);
     }
 
     @AfterEach
@@ -68,6 +70,7 @@ class HttpApiTest {
         root.detachAppender(log);
         logger(UnexpectedErrorMapper.class).setLevel(null);
         logger(ClientDisconnectLogFilter.class).setLevel(null);
+        logger(EventsHandler.class).setLevel(null);
         for (Socket socket : sockets) {
             socket.close();
         }
