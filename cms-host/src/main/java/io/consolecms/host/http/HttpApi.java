@@ -83,8 +83,8 @@ public final class HttpApi implements AutoCloseable {
         server.addBean(limit);
 
         // Lets running requests finish on close (up to the stop timeout) while new ones are refused.
-        server.setHandler(new GracefulHandler(new FailedWriteCompletion(
-                ContainerFactory.createContainer(JettyHttpContainer.class, application))));
+        server.setHandler(new GracefulHandler(new SecurityHeaders(new FailedWriteCompletion(
+                ContainerFactory.createContainer(JettyHttpContainer.class, application)))));
         try {
             server.start();
         } catch (Exception e) {
