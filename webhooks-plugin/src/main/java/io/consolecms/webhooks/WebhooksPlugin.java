@@ -11,9 +11,13 @@ import io.consolecms.webhooks.collection.WebhooksResource;
 import io.consolecms.webhooks.delivery.DeliveryModule;
 import io.consolecms.webhooks.delivery.http.HttpDeliverySender;
 import io.consolecms.webhooks.delivery.http.TargetPolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The Events → Webhooks plugin: the collection, the event catalog, and the delivery of matching events. */
 public final class WebhooksPlugin implements Plugin {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebhooksPlugin.class);
 
     private WebhookValidator validator;
     private DeliveryModule deliveries;
@@ -33,10 +37,12 @@ public final class WebhooksPlugin implements Plugin {
         context.addResource(new WebhooksResource(webhooks, validator));
         context.addResource(new EventsResource(catalog));
         context.addUiAssets("io/consolecms/webhooks/ui");
-        deliveries = DeliveryModule.start(context, settings -> new HttpDeliverySender(settings.timeout(),
-                // no deny list set: the defaults (loopback, link-local, unspecified, multicast)
-                TargetPolicy.parse(settings.allowNetworks(),
-                        settings.denyNetworks().isEmpty() ? null : settings.denyNetworks())));
+        deliveries = DeliveryModule.start(context, settings -> {
+            // the deny setting adds to the built-in denials; only the allow setting carves exceptions
+            TargetPolicy policy = TargetPolicy.parse(settings.allowNetworks(), settings.denyNetworks());
+            LOG.info(policy.describe());
+            return new HttpDeliverySender(settings.timeout(), policy);
+        });
     }
 
     @Override

@@ -95,8 +95,8 @@ public final class HttpApi implements AutoCloseable {
         server.addBean(limit);
 
         // Lets running requests finish on close (up to the stop timeout) while new ones are refused.
-        server.setHandler(new GracefulHandler(inFront.apply(new FailedWriteCompletion(
-                ContainerFactory.createContainer(JettyHttpContainer.class, application)))));
+        server.setHandler(new GracefulHandler(new SecurityHeaders(inFront.apply(new FailedWriteCompletion(
+                ContainerFactory.createContainer(JettyHttpContainer.class, application))))));
         try {
             server.start();
         } catch (Exception e) {

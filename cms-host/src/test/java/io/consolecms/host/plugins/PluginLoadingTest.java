@@ -137,6 +137,21 @@ class PluginLoadingTest {
     }
 
     @Test
+    void servesTheAdminUiAndPluginAssetsWithTheBrowserHardeningHeaders() {
+        for (String path : List.of("/", "/index.html", "/app.js", "/plugins/greeting/ui.js",
+                "/plugins/greeting/css/style.css", "/plugins/greeting/missing.js")) {
+            HttpResponse<String> response = host.get(path, null);
+
+            assertThat(response.headers().allValues("Content-Security-Policy")).as(path)
+                    .containsExactly("default-src 'self'; frame-ancestors 'none'");
+            assertThat(response.headers().allValues("X-Frame-Options")).as(path).containsExactly("DENY");
+            assertThat(response.headers().allValues("X-Content-Type-Options")).as(path).containsExactly("nosniff");
+            assertThat(response.headers().allValues("Referrer-Policy")).as(path).containsExactly("no-referrer");
+        }
+        assertThat(host.get("/", null).body()).contains("<script type=\"module\" src=\"app.js\">");
+    }
+
+    @Test
     void servesNothingOutsideAPluginsUiFolder() {
         assertThat(host.get("/plugins/greeting/../secret.txt", null).statusCode()).isEqualTo(400);
         assertThat(host.get("/plugins/greeting/%2e%2e/secret.txt", null).statusCode()).isEqualTo(400);

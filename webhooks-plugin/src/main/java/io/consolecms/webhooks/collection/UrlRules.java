@@ -11,7 +11,10 @@ public final class UrlRules {
     /** The longest accepted URL, in characters. */
     public static final int MAX_LENGTH = 2048;
 
-    /** What replaces a proxy's password in answers. */
+    /**
+     * What replaces the whole user-info of a proxy URL in answers and logs: {@code http://****@proxy:3128}. The whole
+     * of it, not only a password, since {@code http://TOKEN@proxy} carries a credential without any colon.
+     */
     public static final String MASK = "****";
 
     private static final String NOT_A_URL = "must be an absolute http or https URL, e.g. https://example.com/hook";
@@ -46,6 +49,10 @@ public final class UrlRules {
         if (common.isPresent()) {
             return common;
         }
+        if (hasMaskedUserInfo(text)) {
+            return Optional.of("holds masked credentials (" + MASK + "@), which stand for the stored ones only while"
+                    + " the rest of the URL is unchanged: type the proxy's user name and password again");
+        }
         String path = uri.get().getRawPath();
         if (!(path == null || path.isEmpty() || path.equals("/")) || uri.get().getRawQuery() != null) {
             return Optional.of("must be the URL of a proxy, without a path or a query, e.g. http://proxy.example.com:3128");
@@ -64,33 +71,51 @@ public final class UrlRules {
     }
 
     /**
-     * The URL with the password of its user-info replaced by {@link #MASK}; unchanged when it has none (or is not a
-     * URL).
+     * The URL with its user-info, if any, replaced by {@link #MASK}: {@code http://****@proxy:3128}. Works on text
+     * that is not a valid URL too (what a client sent may be logged), taking as user-info whatever comes before the
+     * last {@code @} of the authority, as browsers do.
      */
-    public static String maskPassword(String url) {
-        return userInfo(url)
-                .filter(info -> info.indexOf(':') >= 0)
-                .map(info -> url.replace(info + "@", info.substring(0, info.indexOf(':') + 1) + MASK + "@"))
-                .orElse(url);
+    public static String maskUserInfo(String url) {
+        if (url == null) {
+            return null;
+        }
+        int at = userInfoEnd(url);
+        return at < 0 ? url : url.substring(0, authorityStart(url)) + MASK + url.substring(at);
     }
 
     /**
-     * The URL a client sent back for a proxy, with a masked password restored from the stored URL when both name the
-     * same user, host and port: what lets a client save a document it read without knowing the password.
+     * The URL a client sent back for a proxy, with masked user-info restored from the stored URL when the rest of both
+     * is the same: what lets a client save a document it read without knowing the credentials. Credentials are never
+     * carried over to another proxy (scheme, host or port), so a masked URL that differs stays masked, and
+     * {@link #proxyProblem} refuses it.
      */
-    public static String unmaskPassword(String sent, String stored) {
-        if (sent == null || stored == null || !sent.contains(":" + MASK + "@")) {
+    public static String unmaskUserInfo(String sent, String stored) {
+        if (sent == null || stored == null || !hasMaskedUserInfo(sent)) {
             return sent;
         }
-        return maskPassword(stored).equals(sent) ? stored : sent;
+        return maskUserInfo(stored).equals(sent) ? stored : sent;
     }
 
-    private static Optional<String> userInfo(String url) {
-        try {
-            return Optional.ofNullable(url == null ? null : new URI(url).getRawUserInfo());
-        } catch (URISyntaxException notAUrl) {
-            return Optional.empty();
+    private static boolean hasMaskedUserInfo(String url) {
+        int at = userInfoEnd(url);
+        return at >= 0 && url.substring(authorityStart(url), at).equals(MASK);
+    }
+
+    /** Where the authority begins: after {@code scheme://}, or at 0 for text without one. */
+    private static int authorityStart(String url) {
+        int separator = url.indexOf("://");
+        return separator < 0 ? 0 : separator + 3;
+    }
+
+    /** The index of the {@code @} that ends the authority's user-info, or -1 when it has none. */
+    private static int userInfoEnd(String url) {
+        int start = authorityStart(url);
+        int end = start;
+        while (end < url.length() && "/?#\\".indexOf(url.charAt(end)) < 0) {
+            end++;
         }
+        int at = url.lastIndexOf('@', end - 1);
+        return at >= start ? at : -1;
     }
 
     private static Optional<URI> parseHttp(String text) {

@@ -44,7 +44,7 @@ public record WebhookInput(
         /** Keeps the proxy's credentials out of logs. */
         @Override
         public String toString() {
-            return "ProxySettings[url=" + UrlRules.maskPassword(url) + "]";
+            return "ProxySettings[url=" + UrlRules.maskUserInfo(url) + "]";
         }
     }
 

@@ -79,8 +79,8 @@ record WebhookPatch(Map<String, String> set, Set<String> unset, List<FieldError>
     }
 
     /**
-     * The writable fields of {@code stored} once patched. A proxy URL sent back with its password masked keeps the
-     * stored password; a patch that does not name the proxy keeps it whole.
+     * The writable fields of {@code stored} once patched. A proxy URL sent back as the document showed it (user-info
+     * masked) keeps the stored credentials; a patch that does not name the proxy keeps it whole.
      */
     WebhookInput applyTo(Webhook stored) {
         Map<String, String> values = new HashMap<>();
@@ -94,7 +94,7 @@ record WebhookPatch(Map<String, String> set, Set<String> unset, List<FieldError>
         values.put("proxy.url", stored.proxyUrl());
         values.putAll(set);
         unset.forEach(path -> values.put(path, null));
-        values.put("proxy.url", UrlRules.unmaskPassword(values.get("proxy.url"), stored.proxyUrl()));
+        values.put("proxy.url", UrlRules.unmaskUserInfo(values.get("proxy.url"), stored.proxyUrl()));
         return WebhookFieldsReader.input(values);
     }
 

@@ -8,7 +8,7 @@ import java.time.format.DateTimeFormatter;
 
 /**
  * A webhook as the API answers it, CRUD Service style: ISO-8601 times, {@code __STATE__}, {@code hasSecret} instead
- * of the secret, and the proxy's password masked.
+ * of the secret, and the user-info of the proxy URL masked.
  */
 final class WebhookRepresentation {
 
@@ -22,7 +22,7 @@ final class WebhookRepresentation {
         this.mapper = mapper;
     }
 
-    /** The document of {@code webhook}; never holds its secret nor its proxy's password. */
+    /** The document of {@code webhook}; never holds its secret nor its proxy's credentials. */
     ObjectNode toJson(Webhook webhook) {
         ObjectNode json = mapper.createObjectNode();
         json.put("_id", webhook.id());
@@ -32,7 +32,7 @@ final class WebhookRepresentation {
         json.put("target", webhook.target());
         putIfSet(json, "base64CA", webhook.base64CA());
         if (webhook.proxyUrl() != null) {
-            json.putObject("proxy").put("url", UrlRules.maskPassword(webhook.proxyUrl()));
+            json.putObject("proxy").put("url", UrlRules.maskUserInfo(webhook.proxyUrl()));
         }
         json.put("hasSecret", webhook.secret() != null);
         json.put("__STATE__", webhook.state().name());

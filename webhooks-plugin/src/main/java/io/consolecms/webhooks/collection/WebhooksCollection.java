@@ -60,7 +60,8 @@ public final class WebhooksCollection {
                         .asSecret(),
                 FieldDefinition.of("proxy.url", "HTTP proxy URL", FieldType.URL)
                         .withHelp("Deliveries go through this HTTP proxy; user:password@ in the URL is sent as "
-                                + "Basic authentication to the proxy.")
+                                + "Basic authentication to the proxy. Stored credentials are shown as ****@; "
+                                + "leave them so to keep them.")
                         .withPattern("^[Hh][Tt][Tt][Pp][Ss]?://[^/?#]+/?$")
                         .withMaxLength(UrlRules.MAX_LENGTH));
     }

@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param retrySchedule {@code CMS_WEBHOOKS_RETRY_SCHEDULE}: delays between attempts
  * @param timeout {@code CMS_WEBHOOKS_TIMEOUT}: whole-request timeout of one attempt
  * @param allowNetworks {@code CMS_WEBHOOKS_ALLOW_NETWORKS}: raw CIDRs, judged by the target policy
- * @param denyNetworks {@code CMS_WEBHOOKS_DENY_NETWORKS}: raw CIDRs, or empty for the target policy's defaults
+ * @param denyNetworks {@code CMS_WEBHOOKS_DENY_NETWORKS}: raw CIDRs denied besides the target policy's built-in ones
  * @param workers {@code CMS_WEBHOOKS_WORKERS}: how many attempts run at once in this host
  * @param perTarget {@code CMS_WEBHOOKS_PER_TARGET}: how many attempts run at once against one scheme+host+port
  * @param queueCapacity {@code CMS_WEBHOOKS_QUEUE_CAPACITY}: how many pending deliveries one host holds in memory;

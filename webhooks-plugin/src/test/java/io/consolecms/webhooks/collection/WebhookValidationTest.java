@@ -231,7 +231,7 @@ class WebhookValidationTest {
                 "https://a.example.com/", null, "secret", "http://u:pw@proxy.example.com", WebhookState.PUBLIC, 1, 1,
                 "admin", "admin", null);
         WebhookPatch patch = WebhookPatch.read(JSON.readTree("""
-                {"$set":{"proxy.url":"http://u:****@proxy.example.com","eventName":"tag_created"},
+                {"$set":{"proxy.url":"http://****@proxy.example.com","eventName":"tag_created"},
                  "$unset":{"projectId":true}}"""));
         assertThat(patch.errors()).isEmpty();
         WebhookInput patched = patch.applyTo(stored);
@@ -243,9 +243,9 @@ class WebhookValidationTest {
 
         WebhookPatch unsetProxy = WebhookPatch.read(JSON.readTree("{\"$unset\":{\"proxy\":true}}"));
         assertThat(unsetProxy.applyTo(stored).proxy()).isNull();
-        WebhookPatch otherUser = WebhookPatch.read(JSON.readTree(
-                "{\"$set\":{\"proxy\":{\"url\":\"http://v:****@proxy.example.com\"}}}"));
-        assertThat(otherUser.applyTo(stored).proxy().url()).isEqualTo("http://v:****@proxy.example.com");
+        WebhookPatch otherProxy = WebhookPatch.read(JSON.readTree(
+                "{\"$set\":{\"proxy\":{\"url\":\"http://****@proxy.example.com:3128\"}}}"));
+        assertThat(otherProxy.applyTo(stored).proxy().url()).isEqualTo("http://****@proxy.example.com:3128");
         assertThat(patch.toString()).doesNotContain("****", "tag_created");
     }
 
@@ -270,7 +270,11 @@ class WebhookValidationTest {
                 WebhookState.PUBLIC, 1, 1, "admin", "admin", null);
         assertThat(webhook.toString()).doesNotContain("the-secret", "pw-secret", "t0ken");
         assertThat(webhook.input().toString()).doesNotContain("the-secret", "pw-secret");
-        assertThat(webhook.input().proxy().toString()).doesNotContain("pw-secret").contains("u:****@");
+        assertThat(webhook.input().proxy().toString()).doesNotContain("pw-secret").contains("http://****@");
+        Webhook tokenOnly = new Webhook("0123456789abcdef01234567", null, null, "project_created",
+                "https://a.example.com/", null, null, "http://t0ken-only@proxy.example.com", WebhookState.PUBLIC, 1, 1,
+                "admin", "admin", null);
+        assertThat(tokenOnly.input().proxy().toString()).doesNotContain("t0ken-only").contains("http://****@");
     }
 
     private static Map<String, String> patchErrors(String json) throws Exception {

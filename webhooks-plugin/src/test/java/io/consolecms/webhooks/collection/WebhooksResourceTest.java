@@ -353,25 +353,82 @@ class WebhooksResourceTest {
     }
 
     @Test
-    void masksTheProxyPasswordAndKeepsItWhenAPatchDoesNotChangeIt() throws Exception {
+    void masksTheProxyCredentialsAndKeepsThemWhenAPatchDoesNotChangeThem() throws Exception {
         String id = create("""
                 {"eventName":"project_created","target":"https://a.example.com/",
                  "proxy":{"url":"http://user:proxy-password@proxy.example.com:3128"}}""");
         JsonNode document = call(server.get("/api/webhooks/" + id)).json();
-        assertThat(document.get("proxy").get("url").asText()).isEqualTo("http://user:****@proxy.example.com:3128");
+        assertThat(document.get("proxy").get("url").asText()).isEqualTo("http://****@proxy.example.com:3128");
 
         call(server.patch("/api/webhooks/" + id, "{\"$set\":{\"target\":\"https://b.example.com/\"}}"));
         assertThat(storedProxy(id)).isEqualTo("http://user:proxy-password@proxy.example.com:3128");
 
-        // the UI sends back what it read: the masked password stands for the stored one
+        // the UI sends back what it read: the masked user-info stands for the stored one
         call(server.patch("/api/webhooks/" + id,
-                "{\"$set\":{\"proxy\":{\"url\":\"http://user:****@proxy.example.com:3128\"}}}"));
+                "{\"$set\":{\"proxy\":{\"url\":\"http://****@proxy.example.com:3128\"}}}"));
         assertThat(storedProxy(id)).isEqualTo("http://user:proxy-password@proxy.example.com:3128");
 
         call(server.patch("/api/webhooks/" + id,
                 "{\"$set\":{\"proxy.url\":\"http://user:new-password@proxy.example.com:3128\"}}"));
         assertThat(storedProxy(id)).isEqualTo("http://user:new-password@proxy.example.com:3128");
         assertThat(call(server.get("/api/webhooks/?_id=" + id)).body()).doesNotContain("new-password");
+    }
+
+    @Test
+    void masksATokenOnlyProxyUserInfoInEveryDocument() throws Exception {
+        String id = create("""
+                {"eventName":"project_created","target":"https://a.example.com/",
+                 "proxy":{"url":"http://pr0xy-t0ken@proxy.example.com:3128"}}""");
+
+        CollectionServer.Reply one = call(server.get("/api/webhooks/" + id));
+        CollectionServer.Reply list = call(server.get("/api/webhooks/"));
+        CollectionServer.Reply patched = call(server.patch("/api/webhooks/" + id,
+                "{\"$set\":{\"target\":\"https://b.example.com/\"}}"));
+
+        assertThat(one.json().get("proxy").get("url").asText()).isEqualTo("http://****@proxy.example.com:3128");
+        assertThat(patched.json().get("proxy").get("url").asText()).isEqualTo("http://****@proxy.example.com:3128");
+        for (CollectionServer.Reply reply : List.of(one, list, patched)) {
+            assertThat(reply.body()).doesNotContain("pr0xy-t0ken");
+        }
+        assertThat(storedProxy(id)).isEqualTo("http://pr0xy-t0ken@proxy.example.com:3128");
+    }
+
+    @Test
+    void neverCarriesMaskedCredentialsOverToAnotherProxy() throws Exception {
+        String id = create("""
+                {"eventName":"project_created","target":"https://a.example.com/",
+                 "proxy":{"url":"http://pr0xy-t0ken@proxy.example.com:3128"}}""");
+
+        CollectionServer.Reply moved = call(server.patch("/api/webhooks/" + id,
+                "{\"$set\":{\"proxy.url\":\"http://****@elsewhere.example.com:3128\"}}"));
+        CollectionServer.Reply created = call(server.post("/api/webhooks/", """
+                {"eventName":"project_created","target":"https://a.example.com/",
+                 "proxy":{"url":"http://****@proxy.example.com:3128"}}"""));
+
+        assertThat(moved.status()).isEqualTo(400);
+        assertThat(fields(moved)).containsExactly("proxy.url");
+        assertThat(created.status()).isEqualTo(400);
+        assertThat(fields(created)).containsExactly("proxy.url");
+        assertThat(storedProxy(id)).isEqualTo("http://pr0xy-t0ken@proxy.example.com:3128");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://pr0xy-t0ken@proxy.example.com:3128/path", "ftp://pr0xy-t0ken@proxy.example.com",
+            "http://pr0xy-t0ken@proxy.example.com:0", "http://pr0xy-t0ken@proxy.example.com/#x",
+            "http://pr0xy-t0ken@", "pr0xy-t0ken@proxy.example.com:3128", "http://user:pr0xy-t0ken@proxy example.com"})
+    void doesNotEchoTheCredentialsOfAnInvalidProxyUrl(String url) {
+        String body = """
+                {"eventName":"project_created","target":"https://a.example.com/","proxy":{"url":"%s"}}""".formatted(url);
+        String id = create(minimal());
+
+        CollectionServer.Reply created = call(server.post("/api/webhooks/", body));
+        CollectionServer.Reply patched = call(server.patch("/api/webhooks/" + id,
+                "{\"$set\":{\"proxy.url\":\"" + url + "\"}}"));
+
+        assertThat(created.status()).isEqualTo(400);
+        assertThat(patched.status()).isEqualTo(400);
+        assertThat(created.body()).doesNotContain("pr0xy-t0ken");
+        assertThat(patched.body()).doesNotContain("pr0xy-t0ken");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.consolecms.webhooks.delivery.http;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
@@ -40,10 +41,29 @@ record Cidr(InetAddress network, int prefixLength) {
         return new Cidr(address(mask(bytes, prefix)), prefix);
     }
 
-    /** Whether {@code address} lies in this block; an IPv4-mapped IPv6 address counts as its IPv4 address. */
+    /**
+     * The IPv6 block {@code ::ffff:0:0/96} of IPv4-mapped addresses. Not parsed: the JDK reads such a literal as the
+     * IPv4 address it maps.
+     */
+    static Cidr ipv4Mapped() {
+        byte[] bytes = new byte[16];
+        bytes[10] = (byte) 0xff;
+        bytes[11] = (byte) 0xff;
+        try {
+            return new Cidr(Inet6Address.getByAddress(null, bytes, -1), 96);
+        } catch (UnknownHostException impossible) {
+            throw new IllegalStateException("16 bytes are an IPv6 address", impossible);
+        }
+    }
+
+    /**
+     * Whether {@code address} lies in this block. An IPv4 block also holds the IPv4-mapped IPv6 forms of its
+     * addresses ({@code ::ffff:127.0.0.1} is in {@code 127.0.0.0/8}); an IPv6 block is matched on the 16 bytes as
+     * they are, so {@code ::ffff:0:0/96} holds the mapped addresses and no plain IPv4 address.
+     */
     boolean contains(InetAddress address) {
-        byte[] candidate = canonicalBytes(address);
         byte[] net = network.getAddress();
+        byte[] candidate = net.length == 4 ? canonicalBytes(address) : address.getAddress();
         if (candidate.length != net.length) {
             return false;
         }

@@ -143,7 +143,7 @@ class HttpDeliverySenderProxyTest {
             AttemptResult result = strict.send(request(URI.create("http://93.184.216.34/hook"), proxy.url()));
 
             assertThat(result.error()).isEqualTo("proxy address 127.0.0.1 is not allowed"
-                    + " (CMS_WEBHOOKS_DENY_NETWORKS); allow it with CMS_WEBHOOKS_ALLOW_NETWORKS");
+                    + " (loopback); allow it with CMS_WEBHOOKS_ALLOW_NETWORKS");
         }
         assertThat(proxy.requestLines()).isEmpty();
     }
@@ -156,7 +156,7 @@ class HttpDeliverySenderProxyTest {
                 proxy.url()));
 
         assertThat(result.error()).isEqualTo("target address 169.254.169.254 is not allowed"
-                + " (CMS_WEBHOOKS_DENY_NETWORKS); allow it with CMS_WEBHOOKS_ALLOW_NETWORKS");
+                + " (cloud metadata); allow it with CMS_WEBHOOKS_ALLOW_NETWORKS");
         assertThat(proxy.requestLines()).isEmpty();
     }
 
