@@ -274,7 +274,8 @@ class DeliveryResourcesTest {
         "-999999999-01-01T00:00:00-18:00", "%2B999999999-12-31T23:59:59-18:00"};
 
     /** Ids that are not ids: a NUL character breaks a PostgreSQL statement, so none may reach SQL. */
-    static final String[] NOT_IDS = {"%00abc", "%00", "abc", "0000000000000000000000000%00", "ABCDEF0123456789ABCDEF01"};
+    static final String[] NOT_IDS = {"%00abc", "%00", "abc", "0000000000000000000000000%00",
+        "ABCDEF0123456789ABCDEF01"};
 
     @Test
     void rejectsARedeliverySinceThatTheLogCannotHoldNamingIt() throws Exception {
