@@ -6,6 +6,7 @@ import io.consolecms.host.http.AdminUiResource;
 import io.consolecms.host.http.HealthResource;
 import io.consolecms.host.http.JsonErrorMapper;
 import io.consolecms.host.http.JsonMapperResolver;
+import io.consolecms.host.http.UndecodableBodyMapper;
 import io.consolecms.host.http.UnexpectedErrorMapper;
 import io.consolecms.host.http.WebApplicationErrorMapper;
 import io.consolecms.host.plugins.CollectionsResource;
@@ -32,6 +33,7 @@ final class HostApplication {
         config.register(JacksonFeature.withoutExceptionMappers());
         config.register(new JsonMapperResolver());
         config.register(new JsonErrorMapper());
+        config.register(new UndecodableBodyMapper());
         config.register(new WebApplicationErrorMapper());
         config.register(new UnexpectedErrorMapper());
         config.register(new BearerAuthFilter(tokens));

@@ -3,11 +3,24 @@
  *
  * <p>A plugin is one jar dropped into the host's plugins folder. The jar names its {@link io.consolecms.plugin.Plugin}
  * implementation in {@code META-INF/services/io.consolecms.plugin.Plugin}; the host loads each jar with a class loader
- * of its own, whose parent is the host's class loader, and finds the plugin with {@link java.util.ServiceLoader}.
+ * of its own and finds the plugin with {@link java.util.ServiceLoader}.
  *
- * <p>What the host provides on that parent class loader, and a plugin must therefore not bundle: this API, the
- * Jakarta REST API (served by Jersey), Jakarta Bean Validation (Hibernate Validator), Jackson databind and SLF4J.
- * Anything else a plugin needs (a migration library, an HTTP client, …) it bundles in its own jar.
+ * <p>What a plugin sees of the host, and must therefore not bundle, is exactly these packages (with their
+ * sub-packages), shared with the host so that its resources, annotations and entities are the host's own types:
+ * <ul>
+ *   <li>{@code io.consolecms.plugin}: this API;</li>
+ *   <li>{@code jakarta.ws.rs}: Jakarta REST (served by Jersey);</li>
+ *   <li>{@code jakarta.validation}: Jakarta Bean Validation (the host's provider is Hibernate Validator, found with
+ *       {@code ServiceLoader.load(ValidationProvider.class, Validation.class.getClassLoader())});</li>
+ *   <li>{@code jakarta.inject}, {@code jakarta.annotation};</li>
+ *   <li>{@code com.fasterxml.jackson.annotation}, {@code com.fasterxml.jackson.core},
+ *       {@code com.fasterxml.jackson.databind}: Jackson, with which the host reads and writes resources' entities;</li>
+ *   <li>{@code org.slf4j}: SLF4J's API (the host's logging backend writes the lines);</li>
+ *   <li>the JDK.</li>
+ * </ul>
+ * Nothing else of the host's class path is visible to a plugin (not Jersey's or Jetty's implementation, the connection
+ * pool, the JDBC drivers, nor the host's own classes), nor their resources or service files: a plugin bundles in its
+ * own jar anything else it needs (a migration library, an HTTP client, …) and always gets its own copy of it.
  *
  * <p>Life of a plugin: the host constructs it (public no-argument constructor), calls
  * {@link io.consolecms.plugin.Plugin#start} once with a {@link io.consolecms.plugin.PluginContext}, during which the

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Finds the plugins of a folder: every {@code *.jar}, by name, each in a class loader of its own whose parent is the
- * host's, searched with {@link ServiceLoader}.
+ * host's as plugins may see it ({@link ExposedPackagesLoader}), searched with {@link ServiceLoader}.
  */
 final class PluginJars {
 

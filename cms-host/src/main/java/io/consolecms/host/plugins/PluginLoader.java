@@ -52,7 +52,7 @@ public final class PluginLoader {
     public Plugins start(List<Plugin> builtIn, Path folder) throws IOException {
         ClassLoader hostLoader = PluginLoader.class.getClassLoader();
         // Read before anything starts, so that an unreadable folder leaves nothing to close.
-        List<PluginJars.Jar> jars = PluginJars.load(folder, hostLoader);
+        List<PluginJars.Jar> jars = PluginJars.load(folder, new ExposedPackagesLoader(hostLoader));
         for (Plugin plugin : builtIn) {
             start(plugin, hostLoader, "the host's class path");
         }

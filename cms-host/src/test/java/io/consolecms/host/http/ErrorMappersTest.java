@@ -88,6 +88,7 @@ class ErrorMappersTest extends JerseyTest {
                 .register(JacksonFeature.withoutExceptionMappers())
                 .register(new JsonMapperResolver())
                 .register(new JsonErrorMapper())
+                .register(new UndecodableBodyMapper())
                 .register(new WebApplicationErrorMapper())
                 .register(new UnexpectedErrorMapper())
                 .register(new Documents());
@@ -99,6 +100,21 @@ class ErrorMappersTest extends JerseyTest {
 
         assertThat(response.getStatus()).isEqualTo(400);
         assertThat(error(response).get("field").asText()).isEqualTo("body");
+    }
+
+    @Test
+    void undecodableUtf32Is400NamingTheBody() throws Exception {
+        // Jackson reads a body starting with three NUL bytes as UTF-32: one cut short, one past U+10FFFF
+        for (byte[] body : new byte[][] {{0, 0, 0, '{', 0, 0},
+                {0, 0, 0, '{', 0, 0, 0, '"', 0, 0x11, 0, 0, 0, 0, 0, '"', 0, 0, 0, '}'}}) {
+            Response response = target("docs").request()
+                    .post(Entity.entity(body, MediaType.APPLICATION_JSON_TYPE));
+
+            assertThat(response.getStatus()).isEqualTo(400);
+            JsonNode error = error(response);
+            assertThat(error.get("field").asText()).isEqualTo("body");
+            assertThat(error.get("message").asText()).isNotBlank();
+        }
     }
 
     @Test

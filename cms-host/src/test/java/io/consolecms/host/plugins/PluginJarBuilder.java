@@ -18,8 +18,9 @@ import javax.tools.ToolProvider;
 
 /**
  * Builds a real plugin jar from a sample under the test resources' {@code sample-plugins/<name>/}: its {@code java/}
- * sources are compiled now (so that their classes are not on the host's class path, where the parent class loader
- * would find them first), and its {@code resources/} are copied as they are, service file included.
+ * sources are compiled now, with the {@code probe} sample's through which each reports to the test (so that their
+ * classes are not on the host's class path, where the parent class loader would find them first), and its
+ * {@code resources/} are copied as they are, service file included.
  */
 final class PluginJarBuilder {
 
@@ -31,7 +32,9 @@ final class PluginJarBuilder {
         try {
             Path source = Path.of(PluginJarBuilder.class.getResource("/sample-plugins/" + sample).toURI());
             Path classes = Files.createTempDirectory(jar.getParent(), sample + "-classes");
-            compile(source.resolve("java"), classes);
+            if (Files.isDirectory(source.resolve("java"))) {
+                compile(List.of(source.resolve("java"), source.resolveSibling("probe").resolve("java")), classes);
+            }
             Manifest manifest = new Manifest();
             manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
             manifest.getMainAttributes().put(Attributes.Name.IMPLEMENTATION_VERSION, version);
@@ -47,13 +50,12 @@ final class PluginJarBuilder {
         }
     }
 
-    private static void compile(Path sources, Path classes) throws IOException {
-        if (!Files.isDirectory(sources)) {
-            return;
-        }
-        List<String> files;
-        try (Stream<Path> walk = Files.walk(sources)) {
-            files = walk.filter(p -> p.toString().endsWith(".java")).map(Path::toString).toList();
+    private static void compile(List<Path> sourceFolders, Path classes) throws IOException {
+        List<String> files = new java.util.ArrayList<>();
+        for (Path sources : sourceFolders) {
+            try (Stream<Path> walk = Files.walk(sources)) {
+                walk.filter(p -> p.toString().endsWith(".java")).map(Path::toString).forEach(files::add);
+            }
         }
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         List<String> arguments = new java.util.ArrayList<>(List.of("-proc:none", "-d", classes.toString(),
@@ -61,7 +63,7 @@ final class PluginJarBuilder {
         arguments.addAll(files);
         int status = javac.run(null, null, System.err, arguments.toArray(String[]::new));
         if (status != 0) {
-            throw new IllegalStateException("cannot compile the sample plugin in " + sources);
+            throw new IllegalStateException("cannot compile the sample plugin in " + sourceFolders);
         }
     }
 

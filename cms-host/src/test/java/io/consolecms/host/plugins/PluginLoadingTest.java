@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.consolecms.host.CmsHost;
 import io.consolecms.host.RunningHost;
 import io.consolecms.plugin.CollectionDefinition;
 import io.consolecms.plugin.Plugin;
@@ -78,7 +77,8 @@ class PluginLoadingTest {
 
         ClassLoader loader = greeting.plugin().getClass().getClassLoader();
         assertThat(loader).isInstanceOf(URLClassLoader.class);
-        assertThat(loader.getParent()).isSameAs(CmsHost.class.getClassLoader());
+        // the host's loader through a filter: the plugin sees only what the host exposes (PluginIsolationTest)
+        assertThat(loader.getParent()).isInstanceOf(ExposedPackagesLoader.class);
         assertThat(host.get("/api/greetings", ADMIN).body()).isEqualTo("bonjour from plugin:a-greeting.jar");
     }
 
@@ -186,6 +186,19 @@ class PluginLoadingTest {
         assertThat(error.get("errorId").asText()).isNotBlank();
         assertThat(boom.body()).doesNotContain("secret detail").doesNotContain("IllegalStateException");
         assertThat(host.postJson("/api/greetings", "{\"name\":\"x\"}", ADMIN).body()).isEqualTo("{\"name\":\"x\"}");
+    }
+
+    @Test
+    void answersUndecodableBodiesOfPluginResourcesWith400NamingTheBody() throws Exception {
+        for (byte[] body : new byte[][] {{0, 0, 0, '{', 0, 0},
+                {0, 0, 0, '{', 0, 0, 0, '"', 0, 0x11, 0, 0, 0, 0, 0, '"', 0, 0, 0, '}'}}) {
+            HttpResponse<String> response = host.send(host.request("/api/greetings", ADMIN)
+                    .header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build());
+
+            assertThat(response.statusCode()).isEqualTo(400);
+            assertThat(JSON.readTree(response.body()).at("/errors/0/field").asText()).isEqualTo("body");
+        }
     }
 
     /** A plugin of the host's class path, started before the jars and so closed after them. */

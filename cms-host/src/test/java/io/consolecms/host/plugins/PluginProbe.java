@@ -6,35 +6,39 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * What the sample plugins (compiled into jars at test time, see {@link PluginJarBuilder}) report to the test. It is on
- * the host's class path, so the plugins' own class loaders see it through their parent.
+ * What the sample plugins (compiled into jars at test time, see {@link PluginJarBuilder}) report to the test. A plugin
+ * cannot see this class (the host hides its own classes from plugins), so both sides meet in the JDK: the samples'
+ * {@code sample.probe.Probe} adds to the list and map this class keeps in the system properties.
  */
 public final class PluginProbe {
 
-    private static final List<String> RECORDS = new CopyOnWriteArrayList<>();
-    private static final Map<String, Object> KEPT = new ConcurrentHashMap<>();
+    /** The system property keys, as {@code sample-plugins/probe/java/sample/probe/Probe.java} spells them. */
+    static final String RECORDS = "consolecms.test.probe.records";
+    static final String KEPT = "consolecms.test.probe.kept";
 
     private PluginProbe() {
     }
 
     public static void record(String line) {
-        RECORDS.add(line);
+        records().add(line);
     }
 
-    public static void keep(String name, Object value) {
-        KEPT.put(name, value);
-    }
-
+    @SuppressWarnings("unchecked")
     static List<String> records() {
-        return List.copyOf(RECORDS);
+        return (List<String>) System.getProperties().computeIfAbsent(RECORDS, key -> new CopyOnWriteArrayList<>());
     }
 
     static Object kept(String name) {
-        return KEPT.get(name);
+        return kept().get(name);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> kept() {
+        return (Map<String, Object>) System.getProperties().computeIfAbsent(KEPT, key -> new ConcurrentHashMap<>());
     }
 
     static void clear() {
-        RECORDS.clear();
-        KEPT.clear();
+        records().clear();
+        kept().clear();
     }
 }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -65,6 +66,12 @@ final class JsonMessages {
             return new Body(json, null);
         } catch (JsonProcessingException malformed) {
             return new Body(null, badRequest(List.of(FieldError.ofRequest(describe(malformed)))));
+        } catch (CharConversionException undecodable) {
+            // Jackson's own decoders (UTF-32 cut short, a code point past U+10FFFF) throw this IOException, which is
+            // not a JsonProcessingException; the bytes are already in memory, so it can only be the body's fault.
+            String problem = undecodable.getMessage() == null ? "undecodable characters" : undecodable.getMessage();
+            return new Body(null, badRequest(List.of(FieldError.ofRequest("the body is not valid JSON: "
+                    + bounded(problem)))));
         }
     }
 
@@ -104,15 +111,17 @@ final class JsonMessages {
                 && (type.getSubtype().equalsIgnoreCase("json") || type.getSubtype().toLowerCase(java.util.Locale.ROOT).endsWith("+json"));
     }
 
+    private static String bounded(String problem) {
+        String line = problem.lines().findFirst().orElse("");
+        return line.length() > MAX_MESSAGE_LENGTH ? line.substring(0, MAX_MESSAGE_LENGTH) + "…" : line;
+    }
+
     private static String describe(JsonProcessingException malformed) {
         String problem = malformed.getOriginalMessage();
         if (problem == null) {
             problem = "unreadable";
         }
-        problem = problem.lines().findFirst().orElse("");
-        if (problem.length() > MAX_MESSAGE_LENGTH) {
-            problem = problem.substring(0, MAX_MESSAGE_LENGTH) + "…";
-        }
+        problem = bounded(problem);
         JsonLocation where = malformed.getLocation();
         String at = where == null || where.getLineNr() < 1 ? ""
                 : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")";

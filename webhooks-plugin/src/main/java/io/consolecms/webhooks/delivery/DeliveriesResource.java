@@ -1,5 +1,6 @@
 package io.consolecms.webhooks.delivery;
 
+import io.consolecms.webhooks.ObjectId;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -11,7 +12,10 @@ import java.sql.SQLException;
 import java.util.Map;
 import java.util.Objects;
 
-/** {@code /api/deliveries}: one delivery with its attempts, and delivering it again. */
+/**
+ * {@code /api/deliveries}: one delivery with its attempts, and delivering it again. An id that is not one (24
+ * lowercase hex digits) is simply not found: it never reaches SQL, where e.g. a NUL character breaks PostgreSQL's.
+ */
 @Path("api/deliveries")
 @Produces(MediaType.APPLICATION_JSON)
 public final class DeliveriesResource {
@@ -28,6 +32,9 @@ public final class DeliveriesResource {
     @GET
     @Path("{deliveryId}")
     public DeliveryDetail get(@PathParam("deliveryId") String deliveryId) throws SQLException {
+        if (!ObjectId.isValid(deliveryId)) {
+            throw ApiErrors.notFound("_id", "no delivery has this id");
+        }
         return log.find(deliveryId).orElseThrow(() -> ApiErrors.notFound("_id", "no delivery has this id"));
     }
 
@@ -38,7 +45,7 @@ public final class DeliveriesResource {
     @POST
     @Path("{deliveryId}/redeliver")
     public Response redeliver(@PathParam("deliveryId") String deliveryId) throws SQLException {
-        if (!log.redeliver(deliveryId)) {
+        if (!ObjectId.isValid(deliveryId) || !log.redeliver(deliveryId)) {
             throw ApiErrors.notFound("_id", "no delivery has this id");
         }
         wake.run();

@@ -1,5 +1,6 @@
 package io.consolecms.webhooks.delivery;
 
+import io.consolecms.webhooks.ObjectId;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -35,7 +36,7 @@ public final class WebhookDeliveriesResource {
             wanted = DeliveryStatus.parse(status.trim()).orElseThrow(
                     () -> ApiErrors.badRequest("status", "must be pending, succeeded or failed"));
         }
-        if (!log.webhookExists(webhookId)) {
+        if (!ObjectId.isValid(webhookId) || !log.webhookExists(webhookId)) {
             throw ApiErrors.notFound("_id", "no webhook has this id");
         }
         return log.list(webhookId, wanted, l, sk);

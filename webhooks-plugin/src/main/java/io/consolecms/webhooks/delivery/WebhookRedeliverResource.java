@@ -1,5 +1,6 @@
 package io.consolecms.webhooks.delivery;
 
+import io.consolecms.webhooks.ObjectId;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -8,6 +9,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.sql.SQLException;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -34,7 +36,7 @@ public final class WebhookRedeliverResource {
     public Response redeliver(@PathParam("webhookId") String webhookId, @QueryParam("since") String since)
             throws SQLException {
         Instant from = parseSince(since);
-        if (!log.webhookExists(webhookId)) {
+        if (!ObjectId.isValid(webhookId) || !log.webhookExists(webhookId)) {
             throw ApiErrors.notFound("_id", "no webhook has this id");
         }
         int count = log.redeliverFailedSince(webhookId, from);
@@ -44,22 +46,34 @@ public final class WebhookRedeliverResource {
         return Response.accepted(Map.of("redelivered", count)).type(MediaType.APPLICATION_JSON_TYPE).build();
     }
 
+    /**
+     * The instant {@code since} names, if the delivery log can store it: it keeps epoch milliseconds, so an instant
+     * {@link Instant#toEpochMilli()} cannot represent (beyond about 292 million years from 1970) is refused too.
+     */
     static Instant parseSince(String since) {
         if (since == null || since.isBlank()) {
             throw ApiErrors.badRequest("since", "is required: an ISO-8601 time or epoch milliseconds");
         }
         String text = since.trim();
+        Instant instant;
         try {
             if (text.matches("\\d{1,15}")) {
                 return Instant.ofEpochMilli(Long.parseLong(text));
             }
             try {
-                return Instant.parse(text);
+                instant = Instant.parse(text);
             } catch (DateTimeParseException notAnInstant) {
-                return OffsetDateTime.parse(text).toInstant();
+                instant = OffsetDateTime.parse(text).toInstant();
             }
-        } catch (DateTimeParseException | NumberFormatException invalid) {
+        } catch (DateTimeException | NumberFormatException invalid) {
+            // DateTimeException too: an offset time past Instant.MAX parses but has no instant
             throw ApiErrors.badRequest("since", "must be an ISO-8601 time (e.g. 2026-11-28T10:00:00Z) or epoch milliseconds");
         }
+        try {
+            instant.toEpochMilli();
+        } catch (ArithmeticException outOfRange) {
+            throw ApiErrors.badRequest("since", "is out of range: must be within 292 million years of 1970");
+        }
+        return instant;
     }
 }

@@ -1,5 +1,6 @@
 package io.consolecms.webhooks.delivery;
 
+import io.consolecms.webhooks.ObjectId;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -24,6 +25,9 @@ public final class WebhookTestResource {
 
     @POST
     public PingResult test(@PathParam("webhookId") String webhookId) throws SQLException {
+        if (!ObjectId.isValid(webhookId)) {
+            throw ApiErrors.notFound("_id", "no webhook has this id");
+        }
         return ping.ping(webhookId).orElseThrow(() -> ApiErrors.notFound("_id", "no webhook has this id"));
     }
 }

@@ -90,10 +90,18 @@ final class CollectionServer extends JerseyTest implements AutoCloseable {
 
     /** Sends a request to {@code path} (under the server's root, e.g. {@code /api/webhooks/}). */
     Reply send(String method, String path, String contentType, String body) {
+        return exchange(method, path, contentType, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body));
+    }
+
+    /** Sends {@code body} as it is, byte for byte, as JSON. */
+    Reply sendBytes(String method, String path, byte[] body) {
+        return exchange(method, path, "application/json", HttpRequest.BodyPublishers.ofByteArray(body));
+    }
+
+    private Reply exchange(String method, String path, String contentType, HttpRequest.BodyPublisher body) {
         URI base = getBaseUri();
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).method(method, body);
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }

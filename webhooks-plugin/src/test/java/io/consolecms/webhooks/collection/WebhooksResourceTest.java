@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -162,6 +163,26 @@ class WebhooksResourceTest {
         CollectionServer.Reply reply = call(server.post("/api/webhooks/", body));
         assertThat(reply.status()).as(body).isEqualTo(400);
         assertThat(reply.json().get("errors")).isNotEmpty();
+    }
+
+    /** Bodies Jackson reads as UTF-32 (three NULs, then a byte) whose characters cannot be decoded. */
+    static List<byte[]> undecodableUtf32Bodies() {
+        return List.of(new byte[] {0, 0, 0, '{', 0, 0},
+                new byte[] {0, 0, 0, '{', 0, 0, 0, '"', 0, 0x11, 0, 0, 0, 0, 0, '"', 0, 0, 0, '}'});
+    }
+
+    @ParameterizedTest
+    @MethodSource("undecodableUtf32Bodies")
+    void answersUndecodableBodiesWith400NamingTheBodyOnEveryEndpointThatReadsOne(byte[] body) {
+        String id = create(minimal());
+        for (String[] request : new String[][] {{"POST", "/api/webhooks/"}, {"PATCH", "/api/webhooks/" + id},
+                {"POST", "/api/webhooks/" + id + "/state"}}) {
+            CollectionServer.Reply reply = call(server.sendBytes(request[0], request[1], body));
+            assertThat(reply.status()).as(request[0] + " " + request[1]).isEqualTo(400);
+            assertThat(reply.json().at("/errors/0/message").asText()).startsWith("the body is not valid JSON");
+        }
+        assertThat(count()).isOne();
+        assertThat(state(id)).isEqualTo("PUBLIC");
     }
 
     @Test

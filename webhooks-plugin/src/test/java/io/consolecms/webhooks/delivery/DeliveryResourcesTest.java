@@ -12,6 +12,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.client.Entity;
+import jakarta.ws.rs.client.WebTarget;
 import jakarta.ws.rs.core.Application;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -96,13 +97,17 @@ class DeliveryResourcesTest {
         return event;
     }
 
-    /** A target for a path that may carry a query string. */
-    private jakarta.ws.rs.client.WebTarget target(String pathAndQuery) {
+    private WebTarget target(String pathAndQuery) {
+        return target(server, pathAndQuery);
+    }
+
+    /** A target of {@code server} for a path that may carry a query string. */
+    static WebTarget target(JerseyTest server, String pathAndQuery) {
         int question = pathAndQuery.indexOf('?');
         if (question < 0) {
             return server.target(pathAndQuery);
         }
-        jakarta.ws.rs.client.WebTarget target = server.target(pathAndQuery.substring(0, question));
+        WebTarget target = server.target(pathAndQuery.substring(0, question));
         for (String pair : pathAndQuery.substring(question + 1).split("&")) {
             String[] nameValue = pair.split("=", 2);
             target = target.queryParam(nameValue[0], nameValue.length > 1 ? nameValue[1] : "");
@@ -262,6 +267,46 @@ class DeliveryResourcesTest {
             assertThat(body(response).at("/errors/0/field").asText()).isEqualTo("since");
         }
         assertThat(post("api/webhooks/000000000000000000000000/redeliver?since=0").getStatus()).isEqualTo(404);
+    }
+
+    /** Instants that parse, but that epoch milliseconds (what the log stores) cannot hold. */
+    static final String[] UNREPRESENTABLE_SINCE = {"-1000000000-01-01T00:00:00Z", "%2B292278994-08-17T07:12:55.808Z",
+        "-999999999-01-01T00:00:00-18:00", "%2B999999999-12-31T23:59:59-18:00"};
+
+    /** Ids that are not ids: a NUL character breaks a PostgreSQL statement, so none may reach SQL. */
+    static final String[] NOT_IDS = {"%00abc", "%00", "abc", "0000000000000000000000000%00",
+        "ABCDEF0123456789ABCDEF01"};
+
+    @Test
+    void rejectsARedeliverySinceThatTheLogCannotHoldNamingIt() throws Exception {
+        String webhook = db.webhook("project_created", "http://127.0.0.1:9/").insert();
+
+        for (String since : UNREPRESENTABLE_SINCE) {
+            Response response = post("api/webhooks/" + webhook + "/redeliver?since=" + since);
+            assertThat(response.getStatus()).as(since).isEqualTo(400);
+            assertThat(body(response).at("/errors/0/field").asText()).as(since).isEqualTo("since");
+            assertThat(body(response).at("/errors/0/message").asText()).as(since).isNotBlank();
+        }
+    }
+
+    @Test
+    void answers404ForIdsThatAreNotIds() throws Exception {
+        assertIdsThatAreNotIdsAreNotFound(server);
+    }
+
+    /** Every endpoint that takes an id answers 404 naming {@code _id} for each of {@link #NOT_IDS}. */
+    static void assertIdsThatAreNotIdsAreNotFound(JerseyTest server) throws Exception {
+        for (String id : NOT_IDS) {
+            for (String[] request : new String[][] {{"GET", "api/deliveries/" + id},
+                    {"POST", "api/deliveries/" + id + "/redeliver"}, {"GET", "api/webhooks/" + id + "/deliveries"},
+                    {"POST", "api/webhooks/" + id + "/redeliver?since=0"}, {"POST", "api/webhooks/" + id + "/test"}}) {
+                var builder = target(server, request[1]).request();
+                Response response = request[0].equals("POST") ? builder.post(Entity.json("")) : builder.get();
+                response.bufferEntity();
+                assertThat(response.getStatus()).as(request[0] + " " + request[1]).isEqualTo(404);
+                assertThat(body(response).at("/errors/0/field").asText()).as(request[1]).isEqualTo("_id");
+            }
+        }
     }
 
     @Test

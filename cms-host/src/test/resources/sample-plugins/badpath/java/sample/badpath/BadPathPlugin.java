@@ -1,6 +1,6 @@
 package sample.badpath;
 
-import io.consolecms.host.plugins.PluginProbe;
+import sample.probe.Probe;
 import io.consolecms.plugin.Plugin;
 import io.consolecms.plugin.PluginContext;
 import jakarta.ws.rs.POST;
@@ -21,7 +21,7 @@ public final class BadPathPlugin implements Plugin {
 
     @Override
     public void close() {
-        PluginProbe.record("closed badpath");
+        Probe.record("closed badpath");
     }
 
     @Path("/api/events/hijack")

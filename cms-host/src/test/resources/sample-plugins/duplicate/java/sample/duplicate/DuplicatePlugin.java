@@ -1,6 +1,6 @@
 package sample.duplicate;
 
-import io.consolecms.host.plugins.PluginProbe;
+import sample.probe.Probe;
 import io.consolecms.plugin.Plugin;
 import io.consolecms.plugin.PluginContext;
 
@@ -14,11 +14,11 @@ public final class DuplicatePlugin implements Plugin {
 
     @Override
     public void start(PluginContext context) {
-        PluginProbe.record("duplicate started");
+        Probe.record("duplicate started");
     }
 
     @Override
     public void close() {
-        PluginProbe.record("closed duplicate");
+        Probe.record("closed duplicate");
     }
 }

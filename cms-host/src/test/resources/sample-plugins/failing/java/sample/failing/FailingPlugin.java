@@ -1,6 +1,6 @@
 package sample.failing;
 
-import io.consolecms.host.plugins.PluginProbe;
+import sample.probe.Probe;
 import io.consolecms.plugin.Plugin;
 import io.consolecms.plugin.PluginContext;
 import jakarta.ws.rs.GET;
@@ -18,7 +18,7 @@ public final class FailingPlugin implements Plugin {
     public void start(PluginContext context) {
         context.addResource(new FailingResource());
         context.addEventListener(event -> {
-            PluginProbe.record("failing heard " + event.name());
+            Probe.record("failing heard " + event.name());
             return 5;
         });
         throw new IllegalStateException("cannot reach the failing plugin's database");
@@ -26,7 +26,7 @@ public final class FailingPlugin implements Plugin {
 
     @Override
     public void close() {
-        PluginProbe.record("closed failing");
+        Probe.record("closed failing");
     }
 
     @Path("api/failing")

@@ -1,6 +1,6 @@
 package sample.greeting;
 
-import io.consolecms.host.plugins.PluginProbe;
+import sample.probe.Probe;
 import io.consolecms.plugin.CollectionDefinition;
 import io.consolecms.plugin.FieldDefinition;
 import io.consolecms.plugin.FieldType;
@@ -30,14 +30,14 @@ public final class GreetingPlugin implements Plugin {
         // The host's own folder: the jar has none, so nothing may be served from it under this plugin.
         context.addUiAssets("admin-ui");
         context.addEventListener(event -> {
-            PluginProbe.record("greeting heard " + event.name());
+            Probe.record("greeting heard " + event.name());
             return 2;
         });
-        PluginProbe.keep("greeting", context);
+        Probe.keep("greeting", context);
     }
 
     @Override
     public void close() {
-        PluginProbe.record("closed greeting");
+        Probe.record("closed greeting");
     }
 }

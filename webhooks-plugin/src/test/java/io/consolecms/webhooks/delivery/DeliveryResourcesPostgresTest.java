@@ -1,0 +1,80 @@
+package io.consolecms.webhooks.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import jakarta.ws.rs.client.Entity;
+import jakarta.ws.rs.core.Application;
+import jakarta.ws.rs.core.Response;
+import java.sql.Connection;
+import java.util.Map;
+import org.glassfish.jersey.jackson.JacksonFeature;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.test.JerseyTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The delivery log's API on a real PostgreSQL, which refuses a NUL character in a statement's text parameters (H2
+ * takes it): an id that is not one must never get that far.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DeliveryResourcesPostgresTest {
+
+    private EmbeddedPostgres postgres;
+    private DeliveryModule module;
+    private JerseyTest server;
+    private DeliveryDatabase db;
+
+    @BeforeAll
+    void start() throws Exception {
+        postgres = EmbeddedPostgres.builder().start();
+        try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
+            connection.createStatement().execute("CREATE DATABASE deliveries");
+        }
+        db = new DeliveryDatabase(postgres.getDatabase("postgres", "deliveries"));
+        RecordingPluginContext context = new RecordingPluginContext(Map.of(), db.dataSource);
+        module = DeliveryModule.start(context, settings -> LoopbackSender.create(settings.timeout()));
+        server = new JerseyTest() {
+            @Override
+            protected Application configure() {
+                ResourceConfig config = new ResourceConfig().register(JacksonFeature.class);
+                context.resources.forEach(config::register);
+                return config;
+            }
+        };
+        server.setUp();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (server != null) {
+            server.tearDown();
+        }
+        if (module != null) {
+            module.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    @Test
+    void answers404ForIdsThatAreNotIdsWithoutAskingTheDatabase() throws Exception {
+        DeliveryResourcesTest.assertIdsThatAreNotIdsAreNotFound(server);
+    }
+
+    @Test
+    void rejectsARedeliverySinceThatTheLogCannotHoldNamingIt() {
+        String webhook = db.webhook("project_created", "http://127.0.0.1:9/").insert();
+
+        for (String since : DeliveryResourcesTest.UNREPRESENTABLE_SINCE) {
+            Response response = DeliveryResourcesTest.target(server, "api/webhooks/" + webhook + "/redeliver?since="
+                    + since).request().post(Entity.json(""));
+            assertThat(response.getStatus()).as(since).isEqualTo(400);
+            assertThat(response.readEntity(String.class)).as(since).contains("\"field\":\"since\"");
+        }
+    }
+}
