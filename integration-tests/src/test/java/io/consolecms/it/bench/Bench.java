@@ -122,7 +122,12 @@ public final class Bench {
                 case "ingest" -> stage(stage, 180, this::ingest);
                 case "latency" -> stage(stage, 300, this::latency);
                 case "fanout" -> stage(stage, 900, this::fanout);
-                case "e2e" -> stage(stage, 600, this::e2e);
+                case "e2e" -> {
+                    if (!out.containsKey("jvm_client_rps")) {
+                        stage("jvm", 60, this::jvmClient); // the reference of e2e_ratio_to_jvm
+                    }
+                    stage(stage, 600, this::e2e);
+                }
                 case "hung" -> stage(stage, 300, this::hung);
                 case "drain" -> stage(stage, 900, this::drain);
                 case "heap" -> stage(stage, 900, this::heap);
@@ -255,7 +260,8 @@ public final class Bench {
             webhook(api, "project_created", "acme", nginx.url("/fanout-match"));
         }
         JsonNode check = api.publish(event("project_created", "acme", 0)).json();
-        out.put("fanout_total_webhooks", api.get("/api/webhooks/count").text().trim());
+        String count = api.get("/api/webhooks/count").text().trim();
+        out.put("fanout_total_webhooks", count.matches("\\d+") ? Long.parseLong(count) : count);
         long[] ten = Load.sequential(events, CORE, warmup, samples, 120, i -> event("project_created", "acme", i));
         out.put("fanout_1match_p50_ms", round(Load.percentileMs(one, 0.50)));
         out.put("fanout_1match_p99_ms", round(Load.percentileMs(one, 0.99)));
@@ -394,7 +400,7 @@ public final class Bench {
                     i -> "{\"eventName\":\"service_created\",\"target\":\"" + target + "\"}");
             webhook(api, "project_created", "acme", nginx.url("/heap-healthy"));
             progress("  " + created.ok() + " webhooks on the hung target; publishing " + events + " events");
-            Load.Run run = Load.parallel(client, host.baseUri() + "/api/events", CORE, 4, events, quick ? 60 : 300,
+            Load.Run run = Load.parallel(client, host.baseUri() + "/api/events", CORE, 4, events, quick ? 60 : 420,
                     i -> event("service_created", "acme", i));
             out.put("heap_webhooks", created.ok());
             out.put("heap_events", run.ok());
@@ -430,7 +436,9 @@ public final class Bench {
         } catch (RuntimeException e) {
             progress("  healthy publish failed: " + e);
         }
+        out.put("heap_healthy_delivered", seen.distinct() > 0);
         out.put("heap_healthy_delivered_ms", seen.distinct() > 0 ? seen.lastMillis - at : null);
+        out.put("heap_healthy_wait_bound_s", 30);
         out.put("heap_host_alive", host.isAlive());
         progress("  heap used " + out.get("heap_used_mib") + " MiB; health " + healthy + "; healthy delivered in "
                 + out.get("heap_healthy_delivered_ms") + " ms");
