@@ -30,7 +30,7 @@ echo "bench: compiling the benchmark" >&2
 mvn -B -q -DskipTests test-compile dependency:build-classpath -pl integration-tests -am \
   -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test >&2
 
-exec java -Xmx2g \
+exec java -Xmx2g -Dslf4j.internal.verbosity=ERROR \
   -Dcms.host.jar="$PWD/cms-host/target/cms-host.jar" \
   -Dwebhooks.plugin.jar="$PWD/webhooks-plugin/target/webhooks-plugin.jar" \
   -cp "integration-tests/target/test-classes:$(cat integration-tests/target/bench-classpath.txt)" \
