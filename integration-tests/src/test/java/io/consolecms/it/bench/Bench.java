@@ -55,7 +55,9 @@ public final class Bench {
 
     private final boolean quick;
     private final Path tmp;
-    private final Map<String, Object> out = new LinkedHashMap<>();
+    /** The figures, in the order of the stages; a stage that overran its bound may still be writing. */
+    private final Map<String, Object> out = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+    private final AtomicBoolean printed = new AtomicBoolean();
     /** What the running stage started; closed (hosts killed) when the stage ends or overruns its bound. */
     private final List<AutoCloseable> live = new CopyOnWriteArrayList<>();
     private Nginx nginx;
@@ -88,13 +90,19 @@ public final class Bench {
         }
         Path tmp = Files.createTempDirectory("cms-bench");
         Bench bench = new Bench(quick, tmp);
-        Runtime.getRuntime().addShutdownHook(new Thread(bench::closeAll));
+        // interrupted (Ctrl-C, SIGTERM): stop what was started and still print what was measured
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (!bench.printed.get()) {
+                bench.out.put("interrupted", true);
+            }
+            bench.closeAll();
+            bench.print();
+        }));
         try {
             bench.run(only);
         } finally {
             bench.closeAll();
-            System.out.println(Api.JSON.writeValueAsString(bench.out));
-            System.out.flush();
+            bench.print();
             if (keep) {
                 progress("kept " + tmp);
             } else {
@@ -102,6 +110,19 @@ public final class Bench {
             }
         }
         System.exit(0);
+    }
+
+    private void print() {
+        if (printed.compareAndSet(false, true)) {
+            synchronized (out) {
+                try {
+                    System.out.println(Api.JSON.writeValueAsString(out));
+                } catch (IOException e) {
+                    System.out.println("{\"error\":\"" + e.getClass().getSimpleName() + "\"}");
+                }
+            }
+            System.out.flush();
+        }
     }
 
     private void run(Set<String> only) throws Exception {
@@ -169,6 +190,11 @@ public final class Bench {
         } finally {
             closeLive();
             runner.shutdownNow();
+            try {
+                nginx.continueWorkers(); // in case a stage was cut short while they were stopped
+            } catch (IOException | InterruptedException e) {
+                progress("  SIGCONT to nginx: " + e);
+            }
             progress(String.format("   %s took %.0f s", name, (System.nanoTime() - start) / 1e9));
         }
     }
