@@ -30,6 +30,7 @@ public final class HostProcess implements AutoCloseable {
     private final Path home;
     private final Map<String, String> environment;
     private final int port;
+    private final List<String> jvmOptions = new ArrayList<>(List.of("-Xmx256m"));
     private Process process;
 
     private HostProcess(Path home, int port, Map<String, String> environment) {
@@ -71,6 +72,13 @@ public final class HostProcess implements AutoCloseable {
         return this;
     }
 
+    /** Replaces the JVM options of the host process (for the next start); the default is {@code -Xmx256m}. */
+    public HostProcess jvmOptions(String... options) {
+        jvmOptions.clear();
+        jvmOptions.addAll(List.of(options));
+        return this;
+    }
+
     public Path pluginsDir() {
         return home.resolve("plugins");
     }
@@ -91,7 +99,7 @@ public final class HostProcess implements AutoCloseable {
     public HostProcess start() throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx256m");
+        command.addAll(jvmOptions);
         command.add("-jar");
         command.add(HOST_JAR.toAbsolutePath().toString());
         ProcessBuilder builder = new ProcessBuilder(command)
@@ -165,6 +173,14 @@ public final class HostProcess implements AutoCloseable {
         if (process != null) {
             process.destroyForcibly().waitFor();
         }
+    }
+
+    /** The operating system's id of the running host process. */
+    public long pid() {
+        if (process == null) {
+            throw new IllegalStateException("not started");
+        }
+        return process.pid();
     }
 
     public boolean isAlive() {

@@ -1,0 +1,830 @@
+package io.consolecms.it.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.consolecms.it.Api;
+import io.consolecms.it.HostProcess;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+
+/**
+ * The benchmark: in one run, from the built jars, measures the figures listed in README.md ("Benchmarks") against
+ * receivers and load generators that are not code under test (nginx, wrk, Apache HttpClient 5, a socket that never
+ * answers, embedded PostgreSQL), and prints one JSON line on stdout with each figure beside its reference; progress
+ * goes to stderr. Every stage is bounded in time and reports what it reached.
+ *
+ * <p>Run: {@code bench/run.sh [--quick] [--only wire,jvm,...]}.
+ */
+public final class Bench {
+
+    static final List<String> STAGES =
+            List.of("wire", "jvm", "ingest", "latency", "fanout", "e2e", "hung", "drain", "heap", "replicas");
+    static final String ADMIN = "bench-admin-token";
+    static final String CORE = "bench-core-token";
+    private static final long STARTED = System.nanoTime();
+
+    private final boolean quick;
+    private final Path tmp;
+    /** The figures, in the order of the stages; a stage that overran its bound may still be writing. */
+    private final Map<String, Object> out = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+    private final AtomicBoolean printed = new AtomicBoolean();
+    /** What the running stage started; closed (hosts killed) when the stage ends or overruns its bound. */
+    private final List<AutoCloseable> live = new CopyOnWriteArrayList<>();
+    private Nginx nginx;
+
+    private Bench(boolean quick, Path tmp) {
+        this.quick = quick;
+        this.tmp = tmp;
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean quick = false;
+        boolean keep = false;
+        Set<String> only = new LinkedHashSet<>(STAGES);
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> quick = true;
+                case "--keep" -> keep = true;
+                case "--only" -> {
+                    only.clear();
+                    for (String stage : args[++i].split(",")) {
+                        if (!STAGES.contains(stage.trim())) {
+                            throw new IllegalArgumentException("unknown stage " + stage + "; stages: " + STAGES);
+                        }
+                        only.add(stage.trim());
+                    }
+                }
+                default -> throw new IllegalArgumentException("usage: [--quick] [--keep] [--only "
+                        + String.join(",", STAGES) + "]");
+            }
+        }
+        Path tmp = Files.createTempDirectory("cms-bench");
+        Bench bench = new Bench(quick, tmp);
+        // interrupted (Ctrl-C, SIGTERM): stop what was started and still print what was measured
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (!bench.printed.get()) {
+                bench.out.put("interrupted", true);
+            }
+            bench.closeAll();
+            bench.print();
+        }));
+        try {
+            bench.run(only);
+        } finally {
+            bench.closeAll();
+            bench.print();
+            if (keep) {
+                progress("kept " + tmp);
+            } else {
+                delete(tmp);
+            }
+        }
+        System.exit(0);
+    }
+
+    private void print() {
+        if (printed.compareAndSet(false, true)) {
+            synchronized (out) {
+                try {
+                    System.out.println(Api.JSON.writeValueAsString(out));
+                } catch (IOException e) {
+                    System.out.println("{\"error\":\"" + e.getClass().getSimpleName() + "\"}");
+                }
+            }
+            System.out.flush();
+        }
+    }
+
+    private void run(Set<String> only) throws Exception {
+        out.put("machine", machine());
+        out.put("date", LocalDate.now().toString());
+        out.put("mode", quick ? "quick" : "full");
+        out.put("stages", String.join(",", only));
+        out.put("event_bytes", event("project_created", "acme", 1).length());
+        progress("nginx: starting");
+        nginx = Nginx.start(tmp);
+        for (String stage : STAGES) {
+            if (!only.contains(stage)) {
+                continue;
+            }
+            switch (stage) {
+                case "wire" -> stage(stage, 60, this::wire);
+                case "jvm" -> stage(stage, 60, this::jvmClient);
+                case "ingest" -> stage(stage, 180, this::ingest);
+                case "latency" -> stage(stage, 300, this::latency);
+                case "fanout" -> stage(stage, 900, this::fanout);
+                case "e2e" -> {
+                    if (!out.containsKey("jvm_client_rps")) {
+                        stage("jvm", 60, this::jvmClient); // the reference of e2e_ratio_to_jvm
+                    }
+                    stage(stage, 600, this::e2e);
+                }
+                case "hung" -> stage(stage, 300, this::hung);
+                case "drain" -> stage(stage, 900, this::drain);
+                case "heap" -> stage(stage, 900, this::heap);
+                case "replicas" -> stage(stage, 900, this::replicas);
+                default -> throw new IllegalStateException(stage);
+            }
+        }
+    }
+
+    private interface Stage {
+        void run() throws Exception;
+    }
+
+    /** Runs a stage with a hard time bound; on failure or overrun records {@code <stage>_error} and goes on. */
+    private void stage(String name, int boundSeconds, Stage stage) {
+        progress("== " + name);
+        long start = System.nanoTime();
+        ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
+            Thread thread = new Thread(r, "stage-" + name);
+            thread.setDaemon(true);
+            return thread;
+        });
+        Future<?> future = runner.submit(() -> {
+            stage.run();
+            return null;
+        });
+        try {
+            future.get(boundSeconds, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            out.put(name + "_error", "stage exceeded its bound of " + boundSeconds + " s");
+            future.cancel(true);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            String message = String.valueOf(cause);
+            out.put(name + "_error", message.length() > 300 ? message.substring(0, 300) + "…" : message);
+            progress("  " + name + " failed: " + message);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            closeLive();
+            runner.shutdownNow();
+            try {
+                nginx.continueWorkers(); // in case a stage was cut short while they were stopped
+            } catch (IOException | InterruptedException e) {
+                progress("  SIGCONT to nginx: " + e);
+            }
+            progress(String.format("   %s took %.0f s", name, (System.nanoTime() - start) / 1e9));
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------- stages
+
+    /** 1. wrk straight to nginx: what the loopback, nginx and this machine allow. */
+    private void wire() throws Exception {
+        int seconds = quick ? 3 : 5;
+        Wrk.Result result = Wrk.post(tmp, nginx.url("/wire"), event("project_created", "acme", 1), null, 2, 32,
+                seconds);
+        out.put("wire_rps", round(result.requestsPerSecond()));
+        progress("  wire: " + round(result.requestsPerSecond()) + " requests/s");
+    }
+
+    /** 2. One pooled Apache HttpClient 5 classic client, 32 threads, straight to nginx: the JVM client limit. */
+    private void jvmClient() throws Exception {
+        int seconds = quick ? 3 : 5;
+        String body = event("project_created", "acme", 1);
+        try (CloseableHttpClient client = Load.client(32, 10)) {
+            Load.parallel(client, nginx.url("/jvm-warmup"), null, 32, Integer.MAX_VALUE, 1, i -> body);
+            Load.Run run = Load.parallel(client, nginx.url("/jvm"), null, 32, Integer.MAX_VALUE, seconds, i -> body);
+            out.put("jvm_client_rps", round(run.okPerSecond()));
+            progress("  JVM client: " + round(run.okPerSecond()) + " requests/s");
+        }
+    }
+
+    /** 3. wrk publishing to POST /api/events (32 connections) while the one matching webhook's deliveries run. */
+    private void ingest() throws Exception {
+        int seconds = quick ? 5 : 10;
+        HostProcess host = host("-Xmx1g");
+        Api api = host.api();
+        webhook(api, "project_created", "acme", nginx.url("/ingest"));
+        Nginx.Tail tail = nginx.tail();
+        Wrk.Result result = Wrk.post(tmp, host.baseUri() + "/api/events", event("project_created", "acme", 1), CORE,
+                2, 32, seconds);
+        double eps = result.succeeded() / result.seconds();
+        out.put("ingest_eps", round(eps));
+        out.put("ingest_target", 5000);
+        out.put("ingest_non2xx", result.non2xx());
+        out.put("ingest_socket_errors", result.socketErrors());
+        Thread.sleep(1500);
+        Seen seen = new Seen("/ingest");
+        seen.add(tail.poll());
+        out.put("ingest_delivered_during_run", seen.distinct());
+        progress("  ingest: " + round(eps) + " events/s accepted, " + result.non2xx() + " non-2xx, "
+                + seen.distinct() + " delivered meanwhile");
+    }
+
+    /** 4. One publisher, one kept-alive connection: publish-to-202 latency. */
+    private void latency() throws Exception {
+        HostProcess host = host("-Xmx1g");
+        webhook(host.api(), "project_created", "acme", nginx.url("/latency"));
+        int samples = quick ? 500 : 2000;
+        long[] sorted = Load.sequential(host.baseUri() + "/api/events", CORE, quick ? 100 : 200, samples, 120,
+                i -> event("project_created", "acme", i));
+        out.put("publish_samples", sorted.length);
+        out.put("publish_p50_ms", round(Load.percentileMs(sorted, 0.50)));
+        out.put("publish_p99_ms", round(Load.percentileMs(sorted, 0.99)));
+        out.put("publish_p99_target_ms", 10);
+        progress("  publish latency: p50 " + out.get("publish_p50_ms") + " ms, p99 " + out.get("publish_p99_ms")
+                + " ms over " + sorted.length);
+    }
+
+    /** 5. Publish latency with 10,000 webhooks that do not match, plus 1 and then 10 that do. */
+    private void fanout() throws Exception {
+        HostProcess host = host("-Xmx1g");
+        Api api = host.api();
+        int others = quick ? 1000 : 10_000;
+        String target = nginx.url("/fanout-other");
+        progress("  creating " + others + " non-matching webhooks");
+        Load.Run created;
+        try (CloseableHttpClient client = Load.client(16, 30)) {
+            created = Load.parallel(client, host.baseUri() + "/api/webhooks/", ADMIN, 16, others, quick ? 60 : 240,
+                    i -> i % 2 == 0
+                            ? "{\"eventName\":\"service_created\",\"target\":\"" + target + "\"}"
+                            : "{\"eventName\":\"project_created\",\"tenantId\":\"other" + i + "\",\"target\":\""
+                            + target + "\"}");
+        }
+        out.put("fanout_webhooks_created", created.ok());
+        out.put("fanout_create_per_s", round(created.okPerSecond()));
+        progress("  created " + created.ok() + " at " + round(created.okPerSecond()) + "/s");
+        int samples = quick ? 300 : 1000;
+        int warmup = quick ? 50 : 100;
+        String events = host.baseUri() + "/api/events";
+        webhook(api, "project_created", "acme", nginx.url("/fanout-match"));
+        long[] one = Load.sequential(events, CORE, warmup, samples, 120, i -> event("project_created", "acme", i));
+        for (int i = 0; i < 9; i++) {
+            webhook(api, "project_created", "acme", nginx.url("/fanout-match"));
+        }
+        JsonNode check = api.publish(event("project_created", "acme", 0)).json();
+        String count = api.get("/api/webhooks/count").text().trim();
+        out.put("fanout_total_webhooks", count.matches("\\d+") ? Long.parseLong(count) : count);
+        long[] ten = Load.sequential(events, CORE, warmup, samples, 120, i -> event("project_created", "acme", i));
+        out.put("fanout_1match_p50_ms", round(Load.percentileMs(one, 0.50)));
+        out.put("fanout_1match_p99_ms", round(Load.percentileMs(one, 0.99)));
+        out.put("fanout_10match_p50_ms", round(Load.percentileMs(ten, 0.50)));
+        out.put("fanout_10match_p99_ms", round(Load.percentileMs(ten, 0.99)));
+        out.put("fanout_10match_deliveries_per_event", check == null ? null : check.path("deliveries").asInt());
+        out.put("fanout_p99_ratio_10_to_1", ratio(Load.percentileMs(ten, 0.99), Load.percentileMs(one, 0.99)));
+        out.put("fanout_target", "flat (ratio ~1, p99 <= publish_p99_target_ms)");
+        progress("  1 match: p50 " + out.get("fanout_1match_p50_ms") + " p99 " + out.get("fanout_1match_p99_ms")
+                + "; 10 match: p50 " + out.get("fanout_10match_p50_ms") + " p99 " + out.get("fanout_10match_p99_ms"));
+    }
+
+    /** 6. A burst of events to one webhook on nginx: delivered per second from first publish to last delivery. */
+    private void e2e() throws Exception {
+        int events = quick ? 2000 : 20_000;
+        HostProcess host = host("-Xmx1g");
+        webhook(host.api(), "project_created", "acme", nginx.url("/e2e"));
+        Nginx.Tail tail = nginx.tail();
+        Seen seen = new Seen("/e2e");
+        Load.Run run;
+        try (CloseableHttpClient client = Load.client(32, 30)) {
+            run = Load.parallel(client, host.baseUri() + "/api/events", CORE, 32, events, quick ? 60 : 180,
+                    i -> event("project_created", "acme", i));
+        }
+        progress("  published " + run.ok() + " at " + round(run.okPerSecond()) + "/s; waiting for deliveries");
+        boolean complete = seen.await(tail, run.ok(), quick ? 30 : 180);
+        double seconds = ((complete ? seen.lastMillis : System.currentTimeMillis()) - run.startMillis()) / 1000.0;
+        double rate = seen.distinct() / seconds;
+        out.put("e2e_events", run.ok());
+        out.put("e2e_publish_eps", round(run.okPerSecond()));
+        out.put("e2e_delivered", seen.distinct());
+        out.put("e2e_complete", complete);
+        out.put("e2e_delivered_per_s", round(rate));
+        Object jvm = out.get("jvm_client_rps");
+        out.put("e2e_ratio_to_jvm", jvm instanceof Number n ? ratio(rate, n.doubleValue()) : null);
+        out.put("e2e_ratio_target", 0.5);
+        progress("  e2e: " + seen.distinct() + "/" + run.ok() + " delivered, " + round(rate) + "/s"
+                + (complete ? "" : " (time bound reached)"));
+    }
+
+    /** 7. 1,000 deliveries pending on a target that never answers; latency of a healthy webhook's deliveries. */
+    private void hung() throws Exception {
+        int hungEvents = quick ? 200 : 1000;
+        int healthy = quick ? 20 : 50;
+        HungServer hungServer = register(new HungServer());
+        HostProcess host = host("-Xmx1g", "CMS_WEBHOOKS_TIMEOUT", "3s");
+        Api api = host.api();
+        webhook(api, "service_created", null, hungServer.url("/hung"));
+        String healthyId = webhook(api, "project_created", "acme", nginx.url("/hung-healthy"));
+        String events = host.baseUri() + "/api/events";
+        try (CloseableHttpClient client = Load.client(8, 30)) {
+            Load.Run run = Load.parallel(client, events, CORE, 8, hungEvents, 60,
+                    i -> event("service_created", "acme", i));
+            out.put("hung_pending_on_hung_target", run.ok());
+            progress("  " + run.ok() + " deliveries pending on the hung target; publishing " + healthy + " healthy");
+            Nginx.Tail tail = nginx.tail();
+            Map<String, Long> publishedAt = new HashMap<>();
+            for (int i = 0; i < healthy; i++) {
+                long at = System.currentTimeMillis();
+                Load.Answer answer = Load.post(client, events, CORE, event("project_created", "acme", i));
+                if (answer.status() == 202) {
+                    publishedAt.put(answer.eventId(), at);
+                }
+                Thread.sleep(100);
+            }
+            Seen seen = new Seen("/hung-healthy");
+            int bound = quick ? 15 : 30;
+            seen.await(tail, publishedAt.size(), bound);
+            List<Long> latencies = new ArrayList<>();
+            JsonNode deliveries = api.get("/api/webhooks/" + healthyId + "/deliveries?_l=200").json();
+            if (deliveries != null) {
+                for (JsonNode delivery : deliveries) {
+                    Long arrived = seen.first.get(delivery.path("_id").asText());
+                    Long published = publishedAt.get(delivery.path("eventId").asText());
+                    if (arrived != null && published != null) {
+                        latencies.add(arrived - published);
+                    }
+                }
+            }
+            latencies.sort(Comparator.naturalOrder());
+            out.put("hung_healthy_published", publishedAt.size());
+            out.put("hung_healthy_delivered", latencies.size());
+            out.put("hung_healthy_latency_p50_ms", latencies.isEmpty() ? null : latencies.get(latencies.size() / 2));
+            out.put("hung_healthy_latency_max_ms", latencies.isEmpty() ? null : latencies.get(latencies.size() - 1));
+            out.put("hung_healthy_latency_target_ms", 1000);
+            out.put("hung_wait_bound_s", bound);
+            out.put("hung_connections_accepted", hungServer.accepted());
+            progress("  healthy deliveries: " + latencies.size() + "/" + publishedAt.size() + ", max latency "
+                    + out.get("hung_healthy_latency_max_ms") + " ms");
+        }
+    }
+
+    /** 8. A backlog made while nginx's worker is stopped (SIGSTOP), drained after SIGCONT. */
+    private void drain() throws Exception {
+        int backlog = quick ? 5000 : 100_000;
+        HostProcess host = host("-Xmx1g", "CMS_WEBHOOKS_TIMEOUT", "30m");
+        webhook(host.api(), "project_created", "acme", nginx.url("/drain"));
+        Seen seen = new Seen("/drain");
+        Nginx.Tail tail;
+        long resumed;
+        Load.Run run;
+        nginx.stopWorkers();
+        try {
+            try (CloseableHttpClient client = Load.client(32, 60)) {
+                run = Load.parallel(client, host.baseUri() + "/api/events", CORE, 32, backlog, quick ? 30 : 360,
+                        i -> event("project_created", "acme", i));
+            }
+            progress("  backlog of " + run.ok() + " made at " + round(run.okPerSecond()) + " events/s; SIGCONT");
+            Thread.sleep(1000);
+            tail = nginx.tail();
+            resumed = System.currentTimeMillis();
+        } finally {
+            nginx.continueWorkers();
+        }
+        boolean complete = seen.await(tail, run.ok(), quick ? 30 : 180);
+        double seconds = ((complete ? seen.lastMillis : System.currentTimeMillis()) - resumed) / 1000.0;
+        out.put("drain_backlog", run.ok());
+        out.put("drain_backlog_target", backlog);
+        out.put("drain_delivered", seen.distinct());
+        out.put("drain_complete", complete);
+        out.put("drain_seconds", round(seconds));
+        out.put("drain_per_s", round(seen.distinct() / seconds));
+        progress("  drained " + seen.distinct() + "/" + run.ok() + " in " + round(seconds) + " s");
+    }
+
+    /** 9. Heap of a host with -Xmx256m holding a 1,000,000-delivery backlog on a hung target. */
+    private void heap() throws Exception {
+        int webhooks = 1000;
+        int events = quick ? 100 : 1000;
+        HungServer hungServer = register(new HungServer());
+        HostProcess host = host("-Xmx256m");
+        Api api = host.api();
+        String target = hungServer.url("/heap-hung");
+        try (CloseableHttpClient client = Load.client(16, 60)) {
+            Load.Run created = Load.parallel(client, host.baseUri() + "/api/webhooks/", ADMIN, 16, webhooks, 120,
+                    i -> "{\"eventName\":\"service_created\",\"target\":\"" + target + "\"}");
+            webhook(api, "project_created", "acme", nginx.url("/heap-healthy"));
+            progress("  " + created.ok() + " webhooks on the hung target; publishing " + events + " events");
+            Load.Run run = Load.parallel(client, host.baseUri() + "/api/events", CORE, 4, events, quick ? 60 : 420,
+                    i -> event("service_created", "acme", i));
+            out.put("heap_webhooks", created.ok());
+            out.put("heap_events", run.ok());
+            out.put("heap_backlog_deliveries", (long) run.ok() * created.ok());
+            out.put("heap_backlog_target", 1_000_000);
+            out.put("heap_publish_eps", round(run.okPerSecond()));
+            progress("  backlog " + (long) run.ok() * created.ok() + " deliveries; GC.run");
+        }
+        out.put("heap_xmx_mib", 256);
+        out.put("heap_host_alive", host.isAlive());
+        if (!host.isAlive()) {
+            return;
+        }
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        command(jcmd, Long.toString(host.pid()), "GC.run");
+        String info = command(jcmd, Long.toString(host.pid()), "GC.heap_info");
+        Matcher used = Pattern.compile("used (\\d+)K").matcher(info);
+        out.put("heap_used_mib", used.find() ? round(Long.parseLong(used.group(1)) / 1024.0) : null);
+        out.put("heap_host_rss_mib", rssMib(host.pid()));
+        boolean healthy;
+        try {
+            healthy = api.get("/health").status() == 200;
+        } catch (RuntimeException e) {
+            healthy = false;
+        }
+        out.put("heap_health_200", healthy);
+        Nginx.Tail tail = nginx.tail();
+        long at = System.currentTimeMillis();
+        Seen seen = new Seen("/heap-healthy");
+        try {
+            api.publish(event("project_created", "acme", 1));
+            seen.await(tail, 1, 30);
+        } catch (RuntimeException e) {
+            progress("  healthy publish failed: " + e);
+        }
+        out.put("heap_healthy_delivered", seen.distinct() > 0);
+        out.put("heap_healthy_delivered_ms", seen.distinct() > 0 ? seen.lastMillis - at : null);
+        out.put("heap_healthy_wait_bound_s", 30);
+        out.put("heap_host_alive", host.isAlive());
+        progress("  heap used " + out.get("heap_used_mib") + " MiB; health " + healthy + "; healthy delivered in "
+                + out.get("heap_healthy_delivered_ms") + " ms");
+    }
+
+    /** 10. One, then two replicas on embedded PostgreSQL. */
+    private void replicas() throws Exception {
+        int events = quick ? 1000 : 5000;
+        EmbeddedPostgres postgres;
+        boolean statements = true;
+        try {
+            postgres = register(EmbeddedPostgres.builder()
+                    .setServerConfig("shared_preload_libraries", "pg_stat_statements")
+                    .setServerConfig("max_connections", "300").start());
+            try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+                s.execute("create extension if not exists pg_stat_statements");
+            }
+        } catch (Exception noStatements) {
+            progress("  pg_stat_statements unavailable (" + noStatements + "); counting transactions instead");
+            statements = false;
+            postgres = register(EmbeddedPostgres.builder().setServerConfig("max_connections", "300").start());
+        }
+        out.put("replicas_statements_source", statements ? "pg_stat_statements" : "pg_stat_database");
+        out.put("replicas_lock_wait_source", "pg_stat_activity wait_event_type=Lock sampled every 50 ms");
+        out.put("replicas_events", events);
+        double one = replicaPhase(postgres, 1, events, statements);
+        double two = replicaPhase(postgres, 2, events, statements);
+        out.put("replicas_speedup_2_to_1", ratio(two, one));
+    }
+
+    private double replicaPhase(EmbeddedPostgres postgres, int replicas, int events, boolean statements)
+            throws Exception {
+        String db = "bench" + replicas;
+        DataSource admin = postgres.getPostgresDatabase();
+        try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
+            s.execute("create database " + db);
+        }
+        String url = postgres.getJdbcUrl("postgres", db);
+        List<HostProcess> hosts = new ArrayList<>();
+        for (int r = 0; r < replicas; r++) {
+            hosts.add(host("-Xmx1g", "CMS_DB_URL", url, "CMS_DB_USER", "postgres", "CMS_DB_PASSWORD", "postgres"));
+        }
+        String prefix = "/pg" + replicas;
+        webhook(hosts.get(0).api(), "configuration_saved", null, nginx.url(prefix));
+        Thread.sleep(1500); // let the stats of the start-up settle
+        long[] dbBefore = dbCounters(admin, db, statements);
+        long[] cpuBefore = hosts.stream().mapToLong(h -> cpuTicks(h.pid())).toArray();
+        AtomicBoolean sampling = new AtomicBoolean(true);
+        AtomicLong lockSamples = new AtomicLong();
+        AtomicLong samples = new AtomicLong();
+        Thread sampler = new Thread(() -> {
+            try (Connection c = admin.getConnection(); PreparedStatement q = c.prepareStatement(
+                    "select count(*) from pg_stat_activity where datname = ? and wait_event_type = 'Lock'")) {
+                q.setString(1, db);
+                while (sampling.get()) {
+                    try (ResultSet rs = q.executeQuery()) {
+                        rs.next();
+                        lockSamples.addAndGet(rs.getLong(1));
+                        samples.incrementAndGet();
+                    }
+                    Thread.sleep(50);
+                }
+            } catch (SQLException | InterruptedException e) {
+                progress("  lock sampler stopped: " + e);
+            }
+        }, "lock-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
+        Nginx.Tail tail = nginx.tail();
+        Seen seen = new Seen(prefix);
+        long start = System.currentTimeMillis();
+        ExecutorService publishers = Executors.newFixedThreadPool(replicas);
+        List<Future<Load.Run>> runs = new ArrayList<>();
+        for (int r = 0; r < replicas; r++) {
+            HostProcess host = hosts.get(r);
+            int share = events / replicas;
+            int offset = r * share;
+            runs.add(publishers.submit(() -> {
+                try (CloseableHttpClient client = Load.client(32 / replicas, 30)) {
+                    return Load.parallel(client, host.baseUri() + "/api/events", CORE, 32 / replicas, share,
+                            quick ? 60 : 180, i -> configurationSaved(offset + i));
+                }
+            }));
+        }
+        int accepted = 0;
+        for (Future<Load.Run> run : runs) {
+            accepted += run.get().ok();
+        }
+        publishers.shutdown();
+        progress("  " + replicas + " replica(s): " + accepted + " published; waiting for deliveries");
+        boolean complete = seen.await(tail, accepted, quick ? 30 : 180);
+        double seconds = ((complete ? seen.lastMillis : System.currentTimeMillis()) - start) / 1000.0;
+        sampling.set(false);
+        sampler.join(2000);
+        long[] cpuAfter = hosts.stream().mapToLong(h -> cpuTicks(h.pid())).toArray();
+        Thread.sleep(1000); // pg_stat_database is flushed at most every 500 ms
+        long[] dbAfter = dbCounters(admin, db, statements);
+        // let the second replica's late polls be seen before looking for duplicates
+        Thread.sleep(1500);
+        seen.add(tail.poll());
+        int delivered = seen.distinct();
+        double rate = delivered / seconds;
+        String key = "replicas" + replicas + "_";
+        long ticksPerSecond = clockTicks();
+        List<Double> cpuPer1k = new ArrayList<>();
+        for (int r = 0; r < replicas; r++) {
+            double cpuMs = (cpuAfter[r] - cpuBefore[r]) * 1000.0 / ticksPerSecond;
+            cpuPer1k.add(delivered == 0 ? null : round(cpuMs / delivered * 1000));
+        }
+        out.put(key + "published", accepted);
+        out.put(key + "delivered", delivered);
+        out.put(key + "all_delivered", delivered == accepted);
+        out.put(key + "duplicates", seen.duplicates);
+        out.put(key + "delivered_per_s", round(rate));
+        out.put(key + "cpu_ms_per_1k", cpuPer1k);
+        out.put(key + "transactions_per_delivery", delivered == 0 ? null : round((dbAfter[0] - dbBefore[0])
+                / (double) delivered));
+        out.put(key + "rows_written_per_delivery", delivered == 0 ? null : round((dbAfter[1] - dbBefore[1])
+                / (double) delivered));
+        out.put(key + "statements_per_delivery", !statements || delivered == 0 ? null
+                : round((dbAfter[2] - dbBefore[2]) / (double) delivered));
+        out.put(key + "lock_wait_ms", lockSamples.get() * 50);
+        out.put(key + "lock_samples", samples.get());
+        progress("  " + replicas + " replica(s): " + delivered + "/" + accepted + " delivered at " + round(rate)
+                + "/s, " + seen.duplicates + " duplicates, CPU ms/1k " + cpuPer1k + ", statements/delivery "
+                + out.get(key + "statements_per_delivery"));
+        for (HostProcess host : hosts) {
+            host.stop();
+        }
+        return rate;
+    }
+
+    /** transactions, rows inserted+updated+deleted, statements (pg_stat_statements calls) of one database. */
+    private static long[] dbCounters(DataSource admin, String db, boolean statements) throws SQLException {
+        long[] counters = new long[3];
+        try (Connection c = admin.getConnection()) {
+            try (PreparedStatement q = c.prepareStatement("select xact_commit + xact_rollback, tup_inserted"
+                    + " + tup_updated + tup_deleted from pg_stat_database where datname = ?")) {
+                q.setString(1, db);
+                try (ResultSet rs = q.executeQuery()) {
+                    rs.next();
+                    counters[0] = rs.getLong(1);
+                    counters[1] = rs.getLong(2);
+                }
+            }
+            if (statements) {
+                try (PreparedStatement q = c.prepareStatement("select coalesce(sum(calls), 0) from pg_stat_statements"
+                        + " where dbid = (select oid from pg_database where datname = ?)")) {
+                    q.setString(1, db);
+                    try (ResultSet rs = q.executeQuery()) {
+                        rs.next();
+                        counters[2] = rs.getLong(1);
+                    }
+                }
+            }
+        }
+        return counters;
+    }
+
+    // --------------------------------------------------------------------------------------------------- helpers
+
+    private HostProcess host(String heap, String... env) throws IOException, InterruptedException {
+        HostProcess host = HostProcess.withWebhooksPlugin(tmp)
+                .jvmOptions(heap)
+                .env("CMS_WEBHOOKS_ALLOW_NETWORKS", "127.0.0.0/8")
+                .env("CMS_ADMIN_TOKEN", ADMIN)
+                .env("CMS_CORE_TOKEN", CORE);
+        for (int i = 0; i + 1 < env.length; i += 2) {
+            host.env(env[i], env[i + 1]);
+        }
+        register(host);
+        progress("  host: starting (" + heap + (env.length > 0 ? ", " + String.join(" ", env) : "") + ")");
+        host.start();
+        return host;
+    }
+
+    private <T extends AutoCloseable> T register(T resource) {
+        live.add(resource);
+        return resource;
+    }
+
+    private void closeLive() {
+        List<AutoCloseable> resources = new ArrayList<>(live);
+        live.clear();
+        java.util.Collections.reverse(resources);
+        for (AutoCloseable resource : resources) {
+            try {
+                if (resource instanceof HostProcess host) {
+                    host.kill(); // the backlog left behind is of no interest; a clean stop may take long
+                } else {
+                    resource.close();
+                }
+            } catch (Exception e) {
+                progress("  closing " + resource + ": " + e);
+            }
+        }
+    }
+
+    private synchronized void closeAll() {
+        closeLive();
+        if (nginx != null) {
+            try {
+                nginx.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            nginx = null;
+        }
+    }
+
+    static String webhook(Api api, String eventName, String tenantId, String target) {
+        String body = "{\"eventName\":\"" + eventName + "\","
+                + (tenantId == null ? "" : "\"tenantId\":\"" + tenantId + "\",")
+                + "\"target\":\"" + target + "\",\"secret\":\"bench-secret\"}";
+        Api.Reply reply = api.post("/api/webhooks/", body);
+        if (reply.status() / 100 != 2) {
+            throw new IllegalStateException("creating a webhook answered " + reply);
+        }
+        return reply.json().path("_id").asText();
+    }
+
+    /** A Console event of about 250 bytes. */
+    static String event(String name, String tenantId, int i) {
+        String n = String.format("%06d", i % 1_000_000);
+        return "{\"eventName\":\"" + name + "\",\"eventTimestamp\":" + (1732780800000L + i) + ",\"payload\":{"
+                + "\"tenantId\":\"" + tenantId + "\",\"projectId\":\"p" + n + "\",\"projectName\":\"Benchmark project "
+                + n + "\",\"environments\":[\"development\",\"production\"],\"author\":{\"id\":\"u-" + n
+                + "\",\"name\":\"Bench User\"}}}";
+    }
+
+    static String configurationSaved(int i) {
+        return "{\"eventName\":\"configuration_saved\",\"eventTimestamp\":" + (1732780800000L + i) + ",\"payload\":{"
+                + "\"tenantId\":\"acme\",\"projectId\":\"p1\",\"revisionName\":\"main\",\"savedChangesId\":\"c" + i
+                + "\",\"previousChangesId\":\"c" + (i - 1) + "\",\"author\":{\"id\":\"u-1\",\"name\":\"Bench User\"}}}";
+    }
+
+    /** Deliveries seen in nginx's log below one path: distinct webhook-ids, first arrival of each, duplicates. */
+    static final class Seen {
+        final String prefix;
+        final Map<String, Long> first = new HashMap<>();
+        long duplicates;
+        long lastMillis;
+
+        Seen(String prefix) {
+            this.prefix = prefix;
+        }
+
+        void add(List<Nginx.Entry> entries) {
+            for (Nginx.Entry entry : entries) {
+                if (!entry.uri().startsWith(prefix) || entry.webhookId().equals("-")) {
+                    continue;
+                }
+                if (first.putIfAbsent(entry.webhookId(), entry.atMillis()) == null) {
+                    lastMillis = Math.max(lastMillis, entry.atMillis());
+                } else {
+                    duplicates++;
+                }
+            }
+        }
+
+        int distinct() {
+            return first.size();
+        }
+
+        /** Polls the log until {@code expected} distinct deliveries were seen or the bound passed; true if seen. */
+        boolean await(Nginx.Tail tail, int expected, int boundSeconds) throws IOException, InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(boundSeconds);
+            long nextReport = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (true) {
+                add(tail.poll());
+                if (distinct() >= expected) {
+                    return true;
+                }
+                if (System.nanoTime() > deadline) {
+                    progress("  time bound of " + boundSeconds + " s reached: " + distinct() + "/" + expected);
+                    return false;
+                }
+                if (System.nanoTime() > nextReport) {
+                    progress("  delivered " + distinct() + "/" + expected);
+                    nextReport = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    static void progress(String message) {
+        System.err.printf("[%6.1f s] %s%n", (System.nanoTime() - STARTED) / 1e9, message);
+    }
+
+    static Double round(double value) {
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            return null;
+        }
+        return Math.abs(value) >= 100 ? Math.round(value) * 1.0 : Math.round(value * 100) / 100.0;
+    }
+
+    static Double ratio(double a, double b) {
+        return b == 0 || Double.isNaN(a) || Double.isNaN(b) ? null : Math.round(a / b * 1000) / 1000.0;
+    }
+
+    private static long cpuTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime (fields 14 and 15)
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static long clockTicks() {
+        try {
+            return Long.parseLong(command("getconf", "CLK_TCK").trim());
+        } catch (Exception e) {
+            return 100;
+        }
+    }
+
+    private static Double rssMib(long pid) {
+        try (Stream<String> lines = Files.lines(Path.of("/proc", Long.toString(pid), "status"))) {
+            return lines.filter(l -> l.startsWith("VmRSS:")).findFirst()
+                    .map(l -> round(Long.parseLong(l.replaceAll("\\D", "")) / 1024.0)).orElse(null);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String command(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        byte[] output = process.getInputStream().readAllBytes();
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+        return new String(output);
+    }
+
+    private static String machine() {
+        String model = "unknown CPU";
+        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            model = lines.filter(l -> l.startsWith("model name")).findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse(model);
+        } catch (IOException ignored) {
+            // keep unknown
+        }
+        long memGiB = 0;
+        try (Stream<String> lines = Files.lines(Path.of("/proc/meminfo"))) {
+            memGiB = lines.filter(l -> l.startsWith("MemTotal:")).findFirst()
+                    .map(l -> Long.parseLong(l.replaceAll("\\D", "")) / 1024 / 1024).orElse(0L);
+        } catch (IOException ignored) {
+            // keep 0
+        }
+        return Runtime.getRuntime().availableProcessors() + " cores, " + model + ", " + memGiB + " GiB";
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            progress("could not delete " + dir + ": " + e);
+        }
+    }
+}
