@@ -310,7 +310,7 @@ public final class Bench {
         int events = quick ? 2000 : 20_000;
         HostProcess host = host("-Xmx1g");
         webhook(host.api(), "project_created", "acme", nginx.url("/e2e"));
-        webhook(host.api(), "service_created", "acme", nginx.url("/e2e-warmup"));
+        webhook(host.api(), "service_created", "acme", nginx.url("/warmup-e2e"));
         Nginx.Tail tail = nginx.tail();
         Seen seen = new Seen("/e2e");
         Load.Run run;

@@ -81,6 +81,8 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
     private volatile boolean databaseHasWork = true;
     private long nextScan;
     private volatile long scanBackoff;
+    /** The targets that were full at the last scan: their deliveries were left in the database. */
+    private volatile Set<String> leftInDatabase = Set.of();
     private long nextRenewal;
     private long nextRefresh;
 
@@ -255,6 +257,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
 
     private Set<String> excludedWebhooks() {
         Set<String> full = queues.fullTargets();
+        leftInDatabase = full;
         if (full.isEmpty()) {
             return Set.of();
         }
@@ -349,6 +352,11 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
                     String key = held.remove(outcome.delivery().id());
                     if (key != null) {
                         queues.release(key);
+                        if (leftInDatabase.contains(key)) {
+                            // a target whose deliveries the last scan left in the database has room again
+                            databaseHasWork = true;
+                            scanBackoff = 0;
+                        }
                         AtomicInteger count = heldPerWebhook.get(outcome.delivery().webhookId());
                         if (count != null) {
                             count.decrementAndGet();
