@@ -482,7 +482,7 @@ public final class Bench {
 
     /** 10. One, then two replicas on embedded PostgreSQL. */
     private void replicas() throws Exception {
-        int events = quick ? 1000 : 5000;
+        int events = quick ? 1000 : 20_000;
         EmbeddedPostgres postgres;
         boolean statements = true;
         try {
@@ -505,6 +505,27 @@ public final class Bench {
         out.put("replicas_speedup_2_to_1", ratio(two, one));
     }
 
+    /**
+     * Runs every replica's JVM through the same load first (other events, to another webhook), so that the phase
+     * measures the engine and not the JIT compiling it: on a fresh JVM that costs more CPU than the deliveries.
+     */
+    private void warmUp(List<HostProcess> hosts, int replicas) throws Exception {
+        String prefix = "/warmup-pg" + replicas;
+        webhook(hosts.get(0).api(), "tag_created", null, nginx.url(prefix));
+        Nginx.Tail tail = nginx.tail();
+        Seen seen = new Seen(prefix);
+        int each = quick ? 1000 : 10_000;
+        int accepted = 0;
+        for (HostProcess host : hosts) {
+            try (CloseableHttpClient client = Load.client(16, 30)) {
+                accepted += Load.parallel(client, host.baseUri() + "/api/events", CORE, 16, each, quick ? 60 : 120,
+                        i -> event("tag_created", "acme", i)).ok();
+            }
+        }
+        seen.await(tail, accepted, quick ? 30 : 120);
+        progress("  " + replicas + " replica(s) warmed up: " + seen.distinct() + "/" + accepted + " delivered");
+    }
+
     private double replicaPhase(EmbeddedPostgres postgres, int replicas, int events, boolean statements)
             throws Exception {
         String db = "bench" + replicas;
@@ -519,6 +540,7 @@ public final class Bench {
         }
         String prefix = "/pg" + replicas;
         webhook(hosts.get(0).api(), "configuration_saved", null, nginx.url(prefix));
+        warmUp(hosts, replicas);
         Thread.sleep(1500); // let the stats of the start-up settle
         long[] dbBefore = dbCounters(admin, db, statements);
         long[] cpuBefore = hosts.stream().mapToLong(h -> cpuTicks(h.pid())).toArray();
