@@ -79,10 +79,13 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
     private volatile boolean recorderStopping;
     /** Whether the database may hold due deliveries that memory does not. */
     private volatile boolean databaseHasWork = true;
-    private long nextScan;
+    private long lastScan;
     private volatile long scanBackoff;
-    /** The targets that were full at the last scan: their deliveries were left in the database. */
-    private volatile Set<String> leftInDatabase = Set.of();
+    /**
+     * Targets with deliveries left in the database for lack of room (full at a scan, given back, spilled at ingest):
+     * the first place one of them frees asks for a scan.
+     */
+    private final Set<String> leftInDatabase = ConcurrentHashMap.newKeySet();
     private long nextRenewal;
     private long nextRefresh;
 
@@ -139,7 +142,11 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
     @Override
     public String reserve(String target) {
         String key = TargetQueues.key(target);
-        if (key == null || stopping || !queues.reserve(key)) {
+        if (key == null || stopping) {
+            return null;
+        }
+        if (!queues.reserve(key)) {
+            leftInDatabase.add(key);
             return null;
         }
         return key;
@@ -186,6 +193,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
     }
 
     private void waitForWork() throws InterruptedException {
+        long nextScan = lastScan + Math.max(scanInterval.toMillis(), scanBackoff);
         long until = Math.min(nextScan, Math.min(nextRefresh, nextRenewal));
         synchronized (soonRetries) {
             Long next = soonRetries.peek();
@@ -199,8 +207,8 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
         }
         wakeups.drainPermits();
         long now = clock.millis();
-        if (now >= nextScan) {
-            nextScan = now + Math.max(scanInterval.toMillis(), scanBackoff);
+        if (now >= lastScan + Math.max(scanInterval.toMillis(), scanBackoff)) {
+            lastScan = now;
             databaseHasWork = true; // a scan: retries of earlier runs, other hosts' expired leases
         }
         synchronized (soonRetries) {
@@ -257,7 +265,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
 
     private Set<String> excludedWebhooks() {
         Set<String> full = queues.fullTargets();
-        leftInDatabase = full;
+        leftInDatabase.addAll(full);
         if (full.isEmpty()) {
             return Set.of();
         }
@@ -283,6 +291,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
             admit(key, delivery);
         } else {
             giveBack.add(delivery.id());
+            leftInDatabase.add(key);
         }
     }
 
@@ -352,7 +361,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
                     String key = held.remove(outcome.delivery().id());
                     if (key != null) {
                         queues.release(key);
-                        if (leftInDatabase.contains(key)) {
+                        if (leftInDatabase.remove(key)) {
                             // a target whose deliveries the last scan left in the database has room again
                             databaseHasWork = true;
                             scanBackoff = 0;

@@ -81,7 +81,7 @@ final class Outbox {
     /**
      * Claims up to {@code limit} due deliveries for {@code owner}, oldest due first: pending, due, and not leased (or
      * leased by a claim that expired). A delivery another host claims at the same moment goes to one of the two only.
-     * Three statements for the whole batch: find, lease, load.
+     * Find, lease, load: three statements for the whole batch on PostgreSQL; on H2 the lease is a batch by id.
      *
      * @param excludedWebhooks webhooks whose deliveries not to claim now (their target's queue is full in this host)
      * @return the claimed deliveries, with what their attempts need
@@ -101,22 +101,57 @@ final class Outbox {
             if (candidates.isEmpty()) {
                 return List.of();
             }
-            try (PreparedStatement update = connection.prepareStatement("UPDATE webhook_deliveries"
-                    + " SET lease_owner = ?, lease_expires_at = ? WHERE id IN (" + placeholders(candidates.size())
-                    + ") AND status = 'pending' AND " + FREE)) {
-                int index = 1;
-                update.setString(index++, owner);
-                update.setLong(index++, now + lease.toMillis());
-                for (String id : candidates) {
-                    update.setString(index++, id);
-                }
-                update.setLong(index, now);
-                if (update.executeUpdate() == 0) {
-                    return List.of();
+            List<String> claimed = skipLocked ? leaseLocked(connection, candidates, owner, now + lease.toMillis())
+                    : leaseIfFree(connection, candidates, owner, now + lease.toMillis(), now);
+            return claimed.isEmpty() ? List.of() : load(connection, claimed);
+        });
+    }
+
+    /**
+     * PostgreSQL: the candidates are row-locked by this transaction, so one statement leases them all by id.
+     */
+    private static List<String> leaseLocked(Connection connection, List<String> candidates, String owner,
+                                            long expiresAt) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE webhook_deliveries"
+                + " SET lease_owner = ?, lease_expires_at = ? WHERE id IN (" + placeholders(candidates.size()) + ")")) {
+            int index = 1;
+            update.setString(index++, owner);
+            update.setLong(index++, expiresAt);
+            for (String id : candidates) {
+                update.setString(index++, id);
+            }
+            update.executeUpdate();
+        }
+        return candidates;
+    }
+
+    /**
+     * Elsewhere (H2, embedded: statements cost no round trip): each candidate is leased by its primary key if it is
+     * still free, and the counts say which this host won. One statement with an IN list and the same conditions
+     * makes H2 walk the due index testing every pending row against the list, which costs more than the claim.
+     */
+    private static List<String> leaseIfFree(Connection connection, List<String> candidates, String owner,
+                                            long expiresAt, long now) throws SQLException {
+        List<String> sorted = new ArrayList<>(candidates);
+        sorted.sort(Comparator.naturalOrder()); // one lock order for every claimer
+        try (PreparedStatement update = connection.prepareStatement("UPDATE webhook_deliveries"
+                + " SET lease_owner = ?, lease_expires_at = ? WHERE id = ? AND status = 'pending' AND " + FREE)) {
+            for (String id : sorted) {
+                update.setString(1, owner);
+                update.setLong(2, expiresAt);
+                update.setString(3, id);
+                update.setLong(4, now);
+                update.addBatch();
+            }
+            int[] counts = update.executeBatch();
+            List<String> won = new ArrayList<>();
+            for (int i = 0; i < counts.length; i++) {
+                if (changed(counts[i])) {
+                    won.add(sorted.get(i));
                 }
             }
-            return load(connection, owner, candidates);
-        });
+            return won;
+        }
     }
 
     private static boolean isPostgres(Connection connection) throws SQLException {
@@ -147,17 +182,15 @@ final class Outbox {
     }
 
     /** Loads the claimed deliveries with their webhooks and event bodies: one query for the whole batch. */
-    private static List<ClaimedDelivery> load(Connection connection, String owner, List<String> ids)
-            throws SQLException {
+    private static List<ClaimedDelivery> load(Connection connection, List<String> ids) throws SQLException {
         String sql = "SELECT d.id, d.webhook_id, d.event_id, d.event_name, d.attempts, d.round_start,"
                 + " w.state, w.target, w.secret, w.base64_ca, w.proxy_url, e.body"
                 + " FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id"
                 + " LEFT JOIN webhooks w ON w.id = d.webhook_id"
-                + " WHERE d.lease_owner = ? AND d.id IN (" + placeholders(ids.size()) + ") ORDER BY d.next_attempt_at";
+                + " WHERE d.id IN (" + placeholders(ids.size()) + ") ORDER BY d.next_attempt_at";
         try (PreparedStatement select = connection.prepareStatement(sql)) {
-            select.setString(1, owner);
             for (int i = 0; i < ids.size(); i++) {
-                select.setString(i + 2, ids.get(i));
+                select.setString(i + 1, ids.get(i));
             }
             List<ClaimedDelivery> deliveries = new ArrayList<>();
             try (ResultSet rows = select.executeQuery()) {
