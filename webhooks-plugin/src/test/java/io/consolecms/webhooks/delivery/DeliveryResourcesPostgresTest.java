@@ -11,6 +11,7 @@ import java.util.Map;
 import org.glassfish.jersey.jackson.JacksonFeature;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.test.JerseyTest;
+import org.glassfish.jersey.test.TestProperties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,7 @@ class DeliveryResourcesPostgresTest {
         server = new JerseyTest() {
             @Override
             protected Application configure() {
+                forceSet(TestProperties.CONTAINER_PORT, "0");
                 ResourceConfig config = new ResourceConfig().register(JacksonFeature.class);
                 context.resources.forEach(config::register);
                 return config;

@@ -24,6 +24,7 @@ import java.util.Map;
 import org.glassfish.jersey.jackson.JacksonFeature;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.test.JerseyTest;
+import org.glassfish.jersey.test.TestProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,6 +65,7 @@ class DeliveryResourcesTest {
         server = new JerseyTest() {
             @Override
             protected Application configure() {
+                forceSet(TestProperties.CONTAINER_PORT, "0"); // a free port: other builds may run alongside
                 ResourceConfig config = new ResourceConfig().register(JacksonFeature.class)
                         .register(new CollectionStandIn());
                 context.resources.forEach(config::register);
