@@ -275,4 +275,19 @@ class DispatcherTest {
         assertThat(db.deliveriesOf(webhook)).filteredOn(row -> "failed".equals(row.get("status")))
                 .allSatisfy(row -> assertThat((String) row.get("last_error")).contains("trash"));
     }
+
+    @Test
+    void deliveriesLeftInTheDatabaseForLackOfRoomFollowWithoutWaitingForAScan() throws Exception {
+        ScriptedReceiver receiver = receiver(ScriptedReceiver.answering(200));
+        String webhook = db.webhook("project_created", receiver.url()).insert();
+        // room for 2 deliveries of a target in memory: the others wait in the database, and there is no periodic scan
+        startDispatcher(new DeliverySettings(FAST, Duration.ofSeconds(5), List.of(), List.of(), 4, 1, 20));
+        for (int i = 0; i < 30; i++) {
+            ingest.onEvent(projectCreated("acme", "p" + i));
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests().size() >= 30);
+        await().until(() -> db.deliveriesOf(webhook).stream().allMatch(row -> "succeeded".equals(row.get("status"))));
+        assertThat(receiver.requests().stream().map(request -> request.header("webhook-id")).distinct()).hasSize(30);
+    }
 }
