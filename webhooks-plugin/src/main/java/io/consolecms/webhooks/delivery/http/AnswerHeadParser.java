@@ -82,7 +82,7 @@ final class AnswerHeadParser extends LenientHttpResponseParser {
         return "a head that breaks a limit (" + message + ")";
     }
 
-    /** An answer head that broke a limit; {@link #getMessage()} is what it had too much of, e.g. "more than 100 headers". */
+    /** An answer head that broke a limit; its message is what it had too much of, e.g. "more than 100 headers". */
     static final class TooLarge extends MessageConstraintException {
 
         TooLarge(String what, MessageConstraintException cause) {
