@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,6 +41,8 @@ class HttpApiTest {
     private static final String EVENT = "{\"eventName\":\"project_created\",\"eventTimestamp\":1732780800000,"
             + "\"payload\":{\"tenantId\":\"acme\",\"projectId\":\"p1\"}}";
     private static final Duration QUICKLY = Duration.ofSeconds(1);
+    /** Well under {@link HttpApi#MAX_CONNECTIONS}, and about 2,000 descriptors in this JVM with the server's ends. */
+    private static final int SLOW_CLIENTS = 1_000;
 
     @TempDir
     Path home;
@@ -77,12 +80,15 @@ class HttpApiTest {
     }
 
     @Test
-    void healthAnswersWhileSlowClientsHoldHalfARequestHead() throws Exception {
-        try (RunningHost host = RunningHost.start(home)) {
+    void healthAndEventsAnswerWithinASecondWhileAThousandSlowClientsHoldHalfARequestHead() throws Exception {
+        AtomicInteger heard = new AtomicInteger();
+        Plugin listening = new ListeningPlugin(heard);
+        try (RunningHost host = RunningHost.start(home, listening)) {
             URI base = host.host().baseUri();
-            for (int i = 0; i < 200; i++) {
+            byte[] halfAHead = "GET /health HTTP/1.1\r\nHost: localhost\r\n".getBytes(US_ASCII);
+            for (int i = 0; i < SLOW_CLIENTS; i++) {
                 Socket slow = open(base);
-                slow.getOutputStream().write("GET /health HTTP/1.1\r\nHost: localhost\r\n".getBytes(US_ASCII));
+                slow.getOutputStream().write(halfAHead);
                 slow.getOutputStream().flush();
             }
 
@@ -91,7 +97,13 @@ class HttpApiTest {
                 HttpResponse<String> health = host.get("/health", null);
                 assertThat(health.statusCode()).isEqualTo(200);
                 assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(QUICKLY);
+
+                started = System.nanoTime();
+                HttpResponse<String> event = host.postJson("/api/events", EVENT, CORE);
+                assertThat(event.statusCode()).isEqualTo(202);
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(QUICKLY);
             }
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(heard).hasValue(10));
             // The half heads were kept, not dropped: each completes into an answer.
             for (Socket slow : sockets) {
                 slow.getOutputStream().write("Connection: close\r\n\r\n".getBytes(US_ASCII));
@@ -170,6 +182,22 @@ class HttpApiTest {
 
     private static Logger logger(Class<?> type) {
         return (Logger) LoggerFactory.getLogger(type);
+    }
+
+    /** Counts the events it hears. */
+    private record ListeningPlugin(AtomicInteger heard) implements Plugin {
+        @Override
+        public void start(PluginContext context) {
+            context.addEventListener(event -> {
+                heard.incrementAndGet();
+                return 0;
+            });
+        }
+
+        @Override
+        public String id() {
+            return "listening";
+        }
     }
 
     /** Listens to events and holds the first one until the test says its client is gone. */

@@ -33,8 +33,11 @@ final class AttemptFailures {
     /**
      * What went wrong with an attempt to {@code target}, connecting directly or, when {@code proxy} is not
      * {@code null}, to that proxy.
+     *
+     * @param beforeTunnel whether the failure came before the route to the target was complete: while connecting to
+     *                     the proxy or reading its answer to CONNECT
      */
-    static String describe(IOException failure, URI target, HttpHost proxy) {
+    static String describe(IOException failure, URI target, HttpHost proxy, boolean beforeTunnel) {
         String targetHost = target.getHost();
         String connectedHost = proxy == null ? targetHost : proxy.getHostName();
         int targetPort = target.getPort() >= 0 ? target.getPort()
@@ -44,6 +47,11 @@ final class AttemptFailures {
         if (denied != null) {
             boolean isProxy = proxy != null && proxy.getHostName().equalsIgnoreCase(denied.host());
             return denied.describe(isProxy ? "proxy" : "target");
+        }
+        AnswerHeadParser.TooLarge tooLarge = find(failure, AnswerHeadParser.TooLarge.class);
+        if (tooLarge != null) {
+            return (proxy != null && beforeTunnel ? "proxy " + endpoint + " answered CONNECT with "
+                    : "the receiver answered with ") + tooLarge.getMessage();
         }
         if (find(failure, SSLException.class) != null) {
             return tls(failure, targetHost);

@@ -21,11 +21,11 @@ import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.ChainElement;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpResponse;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
-import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
@@ -37,7 +37,9 @@ import org.apache.hc.core5.util.Timeout;
  * Makes delivery attempts with one pooled Apache HttpClient (classic): connections are reused per route (target,
  * proxy) and per trust and proxy credentials; no redirects, no automatic retries, no cookies. Each attempt has a
  * whole-request timeout, enforced by cancelling the request when it runs out (a read timeout alone would let a
- * receiver trickle bytes forever). Every address connected to passes the {@link TargetPolicy} first.
+ * receiver trickle bytes forever). Every address connected to passes the {@link TargetPolicy} first. What a receiver or
+ * proxy may answer is bounded too: status line and headers by {@link AnswerHeadParser}, the body read for the log by
+ * {@link ReceiverAnswer}; a connection whose answer was not read to its end is closed, never drained.
  */
 public final class HttpDeliverySender implements DeliverySender {
 
@@ -96,6 +98,7 @@ public final class HttpDeliverySender implements DeliverySender {
         Timeout connect = Timeout.of(timeout.compareTo(MAX_CONNECT_TIMEOUT) < 0 ? timeout : MAX_CONNECT_TIMEOUT);
         return HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setConnectionFactory(AnswerHeadParser.connectionFactory())
                         .setDnsResolver(resolver)
                         .setTlsSocketStrategy(tls)
                         .setMaxConnPerRoute(MAX_CONNECTIONS_PER_ROUTE)
@@ -181,13 +184,15 @@ public final class HttpDeliverySender implements DeliverySender {
         } catch (RejectedExecutionException closed) {
             return AttemptResult.noAnswer("the delivery sender is closed", millisSince(started));
         }
-        try (ClassicHttpResponse response = client.executeOpen(null, post, context)) {
+        try {
+            CloseableHttpResponse response = CloseableHttpResponse.adapt(client.executeOpen(null, post, context));
             return answer(response, context, proxy, timedOut, started);
         } catch (IOException failure) {
             // the socket's read timeout equals the whole timeout: whichever fires first, the attempt ran out of time
             boolean outOfTime = timedOut.get() || millisSince(started) >= timeout.toMillis();
             String error = outOfTime ? AttemptFailures.timedOut(timeout)
-                    : AttemptFailures.describe(failure, target, proxy == null ? null : proxy.host());
+                    : AttemptFailures.describe(failure, target, proxy == null ? null : proxy.host(),
+                    proxy != null && isAnswerToConnect(context));
             return AttemptResult.noAnswer(error, millisSince(started));
         } finally {
             deadline.cancel(false);
@@ -221,26 +226,36 @@ public final class HttpDeliverySender implements DeliverySender {
         return context;
     }
 
-    private AttemptResult answer(ClassicHttpResponse response, HttpClientContext context, WebhookProxy proxy,
+    /** Reads what the attempt keeps of the answer, then closes it: the connection is reused only if nothing is left. */
+    private AttemptResult answer(CloseableHttpResponse response, HttpClientContext context, WebhookProxy proxy,
                                  AtomicBoolean timedOut, long started) {
-        int status = response.getCode();
-        if (proxy != null && (status == 407 || isAnswerToConnect(context))) {
-            return AttemptResult.noAnswer(AttemptFailures.proxyRefusal(status, response.getReasonPhrase(), proxy),
-                    millisSince(started));
-        }
-        boolean succeeded = status >= 200 && status < 300;
-        String body = null;
-        String readError = null;
+        boolean reusable = false;
         try {
-            body = ReceiverAnswer.body(response.getEntity());
-        } catch (IOException failure) {
-            readError = "reading the answer: " + (timedOut.get() ? AttemptFailures.timedOut(timeout)
-                    : failure.getClass().getSimpleName() + " " + failure.getMessage());
+            int status = response.getCode();
+            if (proxy != null && (status == 407 || isAnswerToConnect(context))) {
+                return AttemptResult.noAnswer(AttemptFailures.proxyRefusal(status, response.getReasonPhrase(), proxy),
+                        millisSince(started));
+            }
+            boolean succeeded = status >= 200 && status < 300;
+            String body = null;
+            String readError = null;
+            try {
+                ReceiverAnswer.Body answer = ReceiverAnswer.body(response.getEntity());
+                body = answer.text();
+                reusable = answer.whole();
+            } catch (IOException failure) {
+                readError = "reading the answer: " + (timedOut.get() ? AttemptFailures.timedOut(timeout)
+                        : failure.getClass().getSimpleName() + " " + failure.getMessage());
+            }
+            String error = succeeded ? readError
+                    : ReceiverAnswer.statusError(response) + (readError == null ? "" : "; " + readError);
+            return new AttemptResult(succeeded, status, ReceiverAnswer.retryAfter(response, clock.instant()), error,
+                    body, millisSince(started));
+        } finally {
+            // a graceful close reads the rest of the body to reuse the connection: a receiver could make that last
+            // for as long as it streams, so a connection with anything left is closed at once instead
+            response.close(reusable ? CloseMode.GRACEFUL : CloseMode.IMMEDIATE);
         }
-        String error = succeeded ? readError
-                : ReceiverAnswer.statusError(response) + (readError == null ? "" : "; " + readError);
-        return new AttemptResult(succeeded, status, ReceiverAnswer.retryAfter(response, clock.instant()), error, body,
-                millisSince(started));
     }
 
     private static boolean isAnswerToConnect(HttpClientContext context) {

@@ -17,20 +17,33 @@ final class ReceiverAnswer {
     private ReceiverAnswer() {
     }
 
-    /** The start of the answer, at most {@link AttemptResult#MAX_BODY_BYTES}, cut on a character boundary. */
-    static String body(HttpEntity entity) throws IOException {
+    /**
+     * The start of an answer's body, and whether the body ended there.
+     *
+     * @param text at most {@link AttemptResult#MAX_BODY_BYTES}, cut on a character boundary; {@code null} when empty
+     * @param whole whether the body was read to its end, so that the connection can be reused
+     */
+    record Body(String text, boolean whole) {
+    }
+
+    /**
+     * Reads the start of the answer, at most {@link AttemptResult#MAX_BODY_BYTES} and one byte more to tell whether
+     * there is more; the stream is left open. When there is more, the caller must discard the connection rather than
+     * close the stream: closing it would read the rest, however long, to reuse the connection.
+     */
+    static Body body(HttpEntity entity) throws IOException {
         if (entity == null) {
-            return null;
+            return new Body(null, true);
         }
-        try (InputStream in = entity.getContent()) {
-            byte[] head = in.readNBytes(AttemptResult.MAX_BODY_BYTES);
-            // reading past the bound would only tell that there is more: the connection is then dropped, not drained
-            boolean more = head.length == AttemptResult.MAX_BODY_BYTES && in.read() >= 0;
-            if (head.length == 0) {
-                return null;
-            }
-            return new String(head, 0, more ? utf8Boundary(head) : head.length, StandardCharsets.UTF_8);
+        InputStream in = entity.getContent();
+        if (in == null) {
+            return new Body(null, true);
         }
+        byte[] head = in.readNBytes(AttemptResult.MAX_BODY_BYTES);
+        boolean more = head.length == AttemptResult.MAX_BODY_BYTES && in.read() >= 0;
+        String text = head.length == 0 ? null
+                : new String(head, 0, more ? utf8Boundary(head) : head.length, StandardCharsets.UTF_8);
+        return new Body(text, !more);
     }
 
     /** The length of the longest prefix of {@code bytes} that does not end inside a UTF-8 sequence. */
