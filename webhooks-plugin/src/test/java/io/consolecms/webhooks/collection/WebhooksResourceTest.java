@@ -1,5 +1,6 @@
 package io.consolecms.webhooks.collection;
 
+import io.consolecms.webhooks.secrets.TestKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -44,7 +45,7 @@ class WebhooksResourceTest {
         validator = new WebhookValidator(catalog);
         // a clock a second ahead at each reading: creation order is observable in listings
         TickingClock ticking = new TickingClock(START);
-        server = CollectionServer.start(new WebhooksResource(new WebhookStore(dataSource), validator, ticking),
+        server = CollectionServer.start(new WebhooksResource(new WebhookStore(dataSource, TestKeys.box()), validator, ticking),
                 new EventsResource(catalog));
     }
 
@@ -209,7 +210,7 @@ class WebhooksResourceTest {
     @Test
     void recordsPublicAsTheAuthorWhenTheRequestNamesNobody() throws Exception {
         try (CollectionServer anonymous = CollectionServer.startAnonymous(
-                new WebhooksResource(new WebhookStore(dataSource), validator))) {
+                new WebhooksResource(new WebhookStore(dataSource, TestKeys.box()), validator))) {
             CollectionServer.Reply created = call(anonymous.post("/api/webhooks/", minimal()));
             JsonNode document = call(anonymous.get("/api/webhooks/" + created.json().get("_id").asText())).json();
             assertThat(document.get("creatorId").asText()).isEqualTo("public");
