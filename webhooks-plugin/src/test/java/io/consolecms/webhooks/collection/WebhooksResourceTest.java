@@ -1,5 +1,6 @@
 package io.consolecms.webhooks.collection;
 
+import io.consolecms.webhooks.secrets.SecretBox;
 import io.consolecms.webhooks.secrets.TestKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,6 +37,8 @@ class WebhooksResourceTest {
     /** Every answer of a test, to check that none carries a secret. */
     private final List<CollectionServer.Reply> replies = new ArrayList<>();
 
+    private final SecretBox secrets = TestKeys.box();
+
     @BeforeAll
     void startServer() throws Exception {
         dataSource = new JdbcDataSource();
@@ -45,7 +48,7 @@ class WebhooksResourceTest {
         validator = new WebhookValidator(catalog);
         // a clock a second ahead at each reading: creation order is observable in listings
         TickingClock ticking = new TickingClock(START);
-        server = CollectionServer.start(new WebhooksResource(new WebhookStore(dataSource, TestKeys.box()), validator, ticking),
+        server = CollectionServer.start(new WebhooksResource(new WebhookStore(dataSource, secrets), validator, ticking),
                 new EventsResource(catalog));
     }
 
@@ -586,12 +589,14 @@ class WebhooksResourceTest {
         return call(server.get("/api/webhooks/count?_st=PUBLIC,DRAFT,TRASH,DELETED")).json().asLong();
     }
 
+    /** The proxy URL as stored, sealed; opened here so that a test can tell which credentials were kept. */
     private String storedProxy(String id) throws Exception {
         try (Connection connection = dataSource.getConnection();
              var rows = connection.createStatement().executeQuery(
                      "SELECT proxy_url FROM webhooks WHERE id = '" + id + "'")) {
             rows.next();
-            return rows.getString(1);
+            assertThat(rows.getString(1)).startsWith(SecretBox.PREFIX);
+            return secrets.open(rows.getString(1));
         }
     }
 
