@@ -6,15 +6,16 @@ import io.consolecms.host.database.Database;
 import io.consolecms.host.events.EventsHandler;
 import io.consolecms.host.events.HostEventPublisher;
 import io.consolecms.host.http.HttpApi;
+import io.consolecms.host.keys.AtRestKeys;
 import io.consolecms.host.plugins.InstalledPlugin;
 import io.consolecms.host.plugins.PluginLoader;
 import io.consolecms.host.plugins.Plugins;
+import io.consolecms.plugin.EncryptionKeys;
 import io.consolecms.plugin.EventPublisher;
 import io.consolecms.plugin.Plugin;
 import io.consolecms.plugin.PluginSettings.InvalidSettingException;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -59,11 +60,12 @@ public final class CmsHost implements AutoCloseable {
         HostSettings settings = HostSettings.fromEnvironment(environment);
         LOG.info("starting Console CMS host {}", version());
         Tokens tokens = tokens(settings);
+        EncryptionKeys keys = AtRestKeys.resolve(settings.environment(), settings.dataDir());
         Database database = Database.open(settings.dbUrl(), settings.dbUser(), settings.dbPassword());
         HostEventPublisher events = new HostEventPublisher();
         Plugins plugins = null;
         try {
-            plugins = new PluginLoader(settings.environment(), database.dataSource(), events,
+            plugins = new PluginLoader(settings.environment(), database.dataSource(), events, keys,
                     (id, contributions) -> contributions.listeners().forEach(l -> events.addListener(id, l)))
                     .start(builtIn, settings.pluginsDir());
             CmsHost host = new CmsHost(database, plugins, events);
@@ -123,7 +125,7 @@ public final class CmsHost implements AutoCloseable {
     private static Tokens tokens(HostSettings settings) {
         Path dataDir = settings.dataDir();
         try {
-            Files.createDirectories(dataDir);
+            DataFolder.create(dataDir);
             Path adminFile = dataDir.resolve("admin-token");
             Path coreFile = dataDir.resolve("core-token");
             String admin = orFile(settings.adminToken(), adminFile);
@@ -160,6 +162,7 @@ public final class CmsHost implements AutoCloseable {
         LOG.info("database {}", Database.redacted(settings.dbUrl()));
         LOG.info("admin token: {}", tokens.adminSource());
         LOG.info("core token: {}", tokens.coreSource());
+        LOG.info("secret key: {}", AtRestKeys.source(settings.environment(), settings.dataDir()));
         LOG.info("listening on {}", http.baseUri());
     }
 }

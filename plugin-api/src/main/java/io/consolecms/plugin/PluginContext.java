@@ -1,11 +1,12 @@
 package io.consolecms.plugin;
 
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
  * What the host offers a plugin during {@link Plugin#start}. The contribution methods may be called only during
  * {@code start}, on the thread that called it; afterwards they throw {@link IllegalStateException}. The accessors
- * ({@link #settings()}, {@link #dataSource()}, {@link #events()}) stay valid until {@link Plugin#close()} returns and
+ * ({@link #settings()}, {@link #dataSource()}, {@link #events()}, {@link #encryptionKeys()}) stay valid until {@link Plugin#close()} returns and
  * may be used from any thread.
  */
 public interface PluginContext {
@@ -69,4 +70,16 @@ public interface PluginContext {
 
     /** The host's event publisher, so that a plugin can publish Console events in-process like Console core does. */
     EventPublisher events();
+
+    /**
+     * The keys with which this plugin encrypts what it keeps at rest (signing secrets, passwords): the host's
+     * {@code CMS_SECRET_KEY} and {@code CMS_SECRET_KEY_PREVIOUS}, or the key it generated into its data folder. The
+     * same for every plugin, resolved once before the first plugin starts; may be called from any thread until
+     * {@link Plugin#close()} returns.
+     *
+     * @return the keys, or empty when the host offers none (a host older than this method)
+     */
+    default Optional<EncryptionKeys> encryptionKeys() {
+        return Optional.empty();
+    }
 }

@@ -1,5 +1,6 @@
 package io.consolecms.webhooks;
 
+import io.consolecms.plugin.EncryptionKeys;
 import io.consolecms.plugin.Plugin;
 import io.consolecms.plugin.PluginContext;
 import io.consolecms.webhooks.catalog.EventCatalog;
@@ -11,6 +12,11 @@ import io.consolecms.webhooks.collection.WebhooksResource;
 import io.consolecms.webhooks.delivery.DeliveryModule;
 import io.consolecms.webhooks.delivery.http.HttpDeliverySender;
 import io.consolecms.webhooks.delivery.http.TargetPolicy;
+import io.consolecms.webhooks.secrets.Resealer;
+import io.consolecms.webhooks.secrets.SecretBox;
+import java.sql.SQLException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +27,7 @@ public final class WebhooksPlugin implements Plugin {
 
     private WebhookValidator validator;
     private DeliveryModule deliveries;
+    private ExecutorService resealing;
 
     @Override
     public String id() {
@@ -28,10 +35,30 @@ public final class WebhooksPlugin implements Plugin {
     }
 
     @Override
-    public void start(PluginContext context) {
+    public void start(PluginContext context) throws Exception {
+        EncryptionKeys keys = context.encryptionKeys().orElseThrow(() -> new IllegalStateException(
+                "the host offers no key to encrypt webhook secrets at rest: use a host that sets CMS_SECRET_KEY"));
+        SecretBox secrets = SecretBox.of(keys);
+        SecretBox.activate(secrets);
         Migrations.migrate(context.dataSource());
+        Resealer resealer = new Resealer(context.dataSource(), secrets);
+        // plain rows of earlier versions are sealed before anything is served; other keys' rows in the background
+        resealer.run(true);
+        resealing = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "webhooks-reseal");
+            thread.setDaemon(true);
+            return thread;
+        });
+        resealing.execute(() -> {
+            try {
+                resealer.run(false);
+            } catch (SQLException | RuntimeException e) {
+                LOG.warn("re-sealing webhook secrets under the current key stopped; the next start resumes it: {}",
+                        e.toString());
+            }
+        });
         EventCatalog catalog = EventCatalog.standard();
-        WebhookStore webhooks = new WebhookStore(context.dataSource());
+        WebhookStore webhooks = new WebhookStore(context.dataSource(), secrets);
         validator = new WebhookValidator(catalog);
         context.addCollection(WebhooksCollection.definition());
         context.addResource(new WebhooksResource(webhooks, validator));
@@ -48,6 +75,9 @@ public final class WebhooksPlugin implements Plugin {
     @Override
     public void close() {
         try {
+            if (resealing != null) {
+                resealing.shutdownNow();
+            }
             if (deliveries != null) {
                 deliveries.close();
             }
@@ -55,6 +85,7 @@ public final class WebhooksPlugin implements Plugin {
             if (validator != null) {
                 validator.close();
             }
+            SecretBox.activate(null);
         }
     }
 }

@@ -56,6 +56,11 @@ class WebhooksPluginTest {
         }
 
         @Override
+        public java.util.Optional<io.consolecms.plugin.EncryptionKeys> encryptionKeys() {
+            return java.util.Optional.of(io.consolecms.webhooks.secrets.TestKeys.keys());
+        }
+
+        @Override
         public PluginSettings settings() {
             return PluginSettings.forPlugin("webhooks", Map.of());
         }

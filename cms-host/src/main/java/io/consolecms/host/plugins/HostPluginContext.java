@@ -2,6 +2,7 @@ package io.consolecms.host.plugins;
 
 import io.consolecms.host.http.StaticFiles;
 import io.consolecms.plugin.CollectionDefinition;
+import io.consolecms.plugin.EncryptionKeys;
 import io.consolecms.plugin.EventListener;
 import io.consolecms.plugin.EventPublisher;
 import io.consolecms.plugin.PluginContext;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
@@ -22,6 +24,7 @@ final class HostPluginContext implements PluginContext {
     private final PluginSettings settings;
     private final DataSource dataSource;
     private final EventPublisher events;
+    private final EncryptionKeys keys;
     private final ClassLoader pluginLoader;
     private final Taken taken;
 
@@ -43,11 +46,12 @@ final class HostPluginContext implements PluginContext {
     }
 
     HostPluginContext(String pluginId, Map<String, String> environment, DataSource dataSource, EventPublisher events,
-                      ClassLoader pluginLoader, Taken taken) {
+                      EncryptionKeys keys, ClassLoader pluginLoader, Taken taken) {
         this.pluginId = pluginId;
         this.settings = PluginSettings.forPlugin(pluginId, environment);
         this.dataSource = dataSource;
         this.events = events;
+        this.keys = keys;
         this.pluginLoader = pluginLoader;
         this.taken = taken;
     }
@@ -65,6 +69,11 @@ final class HostPluginContext implements PluginContext {
     @Override
     public EventPublisher events() {
         return events;
+    }
+
+    @Override
+    public Optional<EncryptionKeys> encryptionKeys() {
+        return Optional.ofNullable(keys);
     }
 
     @Override

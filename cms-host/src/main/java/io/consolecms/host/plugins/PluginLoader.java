@@ -1,5 +1,6 @@
 package io.consolecms.host.plugins;
 
+import io.consolecms.plugin.EncryptionKeys;
 import io.consolecms.plugin.EventPublisher;
 import io.consolecms.plugin.Plugin;
 import java.io.IOException;
@@ -28,6 +29,7 @@ public final class PluginLoader {
     private final Map<String, String> environment;
     private final DataSource dataSource;
     private final EventPublisher events;
+    private final EncryptionKeys keys;
     private final BiConsumer<String, Contributions> onStarted;
 
     private final List<InstalledPlugin> installed = new ArrayList<>();
@@ -38,13 +40,15 @@ public final class PluginLoader {
      * @param environment every environment variable; each plugin sees only its own
      * @param dataSource the host's database
      * @param events the host's publisher, offered to the plugins
+     * @param keys the keys for data at rest, offered to the plugins
      * @param onStarted called with each started plugin's id and contributions (e.g. to register its listeners)
      */
     public PluginLoader(Map<String, String> environment, DataSource dataSource, EventPublisher events,
-                        BiConsumer<String, Contributions> onStarted) {
+                        EncryptionKeys keys, BiConsumer<String, Contributions> onStarted) {
         this.environment = environment;
         this.dataSource = dataSource;
         this.events = events;
+        this.keys = keys;
         this.onStarted = onStarted;
     }
 
@@ -96,7 +100,7 @@ public final class PluginLoader {
                     plugin);
             return false;
         }
-        HostPluginContext context = new HostPluginContext(id, environment, dataSource, events, loader,
+        HostPluginContext context = new HostPluginContext(id, environment, dataSource, events, keys, loader,
                 new HostPluginContext.Taken(Map.copyOf(takenCollections), Map.copyOf(takenPaths)));
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();

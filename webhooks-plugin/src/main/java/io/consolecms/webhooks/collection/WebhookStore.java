@@ -1,5 +1,7 @@
 package io.consolecms.webhooks.collection;
 
+import io.consolecms.webhooks.secrets.SecretBox;
+import io.consolecms.webhooks.secrets.UnreadableSecretException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,10 +25,16 @@ public final class WebhookStore {
             + "last_delivery_event, last_delivery_code";
 
     private final DataSource dataSource;
+    private final SecretBox secrets;
 
-    /** A store on the plugin's database, whose schema {@code Migrations} made. */
-    public WebhookStore(DataSource dataSource) {
+    /**
+     * A store on the plugin's database, whose schema {@code Migrations} made.
+     *
+     * @param secrets seals the secret and the proxy URL as they are written, opens them as they are read
+     */
+    public WebhookStore(DataSource dataSource, SecretBox secrets) {
         this.dataSource = dataSource;
+        this.secrets = secrets;
     }
 
     /** Stores a new webhook. */
@@ -35,7 +43,7 @@ public final class WebhookStore {
              PreparedStatement insert = connection.prepareStatement("INSERT INTO webhooks (" + COLUMNS
                      + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             insert.setString(1, webhook.id());
-            setWritable(insert, 2, webhook);
+            setWritable(insert, 2, webhook, null);
             insert.setString(9, webhook.state().name());
             insert.setLong(10, webhook.createdAt());
             insert.setLong(11, webhook.updatedAt());
@@ -61,7 +69,7 @@ public final class WebhookStore {
                 select.setString(index++, state.name());
             }
             try (ResultSet rows = select.executeQuery()) {
-                return rows.next() ? Optional.of(read(rows)) : Optional.empty();
+                return rows.next() ? Optional.of(read(rows, secrets)) : Optional.empty();
             }
         }
     }
@@ -89,7 +97,7 @@ public final class WebhookStore {
             List<Webhook> webhooks = new ArrayList<>();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    webhooks.add(read(rows));
+                    webhooks.add(read(rows, secrets));
                 }
             }
             return webhooks;
@@ -121,7 +129,7 @@ public final class WebhookStore {
              PreparedStatement update = connection.prepareStatement("UPDATE webhooks SET tenant_id = ?, project_id = ?, "
                      + "event_name = ?, target = ?, base64_ca = ?, secret = ?, proxy_url = ?, updated_at = ?, "
                      + "updater_id = ? WHERE id = ?")) {
-            setWritable(update, 1, webhook);
+            setWritable(update, 1, webhook, unreadable(connection, webhook));
             update.setLong(8, webhook.updatedAt());
             update.setString(9, webhook.updaterId());
             update.setString(10, webhook.id());
@@ -186,17 +194,39 @@ public final class WebhookStore {
         return index;
     }
 
-    private static void setWritable(PreparedStatement statement, int first, Webhook webhook) throws SQLException {
+    /**
+     * The stored values that could not be opened when {@code webhook} was read ({@link SecretBox#UNREADABLE}): they
+     * are written back as they are, not sealed again as the marker.
+     */
+    private static String[] unreadable(Connection connection, Webhook webhook) throws SQLException {
+        if (!SecretBox.UNREADABLE.equals(webhook.secret()) && !SecretBox.UNREADABLE.equals(webhook.proxyUrl())) {
+            return null;
+        }
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT secret, proxy_url FROM webhooks WHERE id = ?")) {
+            select.setString(1, webhook.id());
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? new String[] {rows.getString(1), rows.getString(2)} : new String[2];
+            }
+        }
+    }
+
+    private String stored(String plain, String[] unreadable, int column) {
+        return SecretBox.UNREADABLE.equals(plain) && unreadable != null ? unreadable[column] : secrets.seal(plain);
+    }
+
+    private void setWritable(PreparedStatement statement, int first, Webhook webhook, String[] unreadable)
+            throws SQLException {
         statement.setString(first, webhook.tenantId());
         statement.setString(first + 1, webhook.projectId());
         statement.setString(first + 2, webhook.eventName());
         statement.setString(first + 3, webhook.target());
         statement.setString(first + 4, webhook.base64CA());
-        statement.setString(first + 5, webhook.secret());
-        statement.setString(first + 6, webhook.proxyUrl());
+        statement.setString(first + 5, stored(webhook.secret(), unreadable, 0));
+        statement.setString(first + 6, stored(webhook.proxyUrl(), unreadable, 1));
     }
 
-    private static Webhook read(ResultSet row) throws SQLException {
+    private static Webhook read(ResultSet row, SecretBox secrets) throws SQLException {
         String lastStatus = row.getString("last_delivery_status");
         long lastAt = row.getLong("last_delivery_at");
         int code = row.getInt("last_delivery_code");
@@ -205,9 +235,19 @@ public final class WebhookStore {
                 : new LastDelivery(lastStatus, lastAt, row.getString("last_delivery_event"), lastCode);
         return new Webhook(row.getString("id"), row.getString("tenant_id"), row.getString("project_id"),
                 row.getString("event_name"), row.getString("target"), row.getString("base64_ca"),
-                row.getString("secret"), row.getString("proxy_url"), WebhookState.valueOf(row.getString("state")),
+                opened(secrets, row.getString("secret")), opened(secrets, row.getString("proxy_url")), WebhookState.valueOf(row.getString("state")),
                 row.getLong("created_at"), row.getLong("updated_at"), row.getString("creator_id"),
                 row.getString("updater_id"), last);
+    }
+
+    /** The plain value, or {@link SecretBox#UNREADABLE} so that documents still list (and keep) the webhook. */
+    private static String opened(SecretBox secrets, String stored) {
+        try {
+            return secrets.open(stored);
+        } catch (UnreadableSecretException e) {
+            secrets.reportOnce(e);
+            return SecretBox.UNREADABLE;
+        }
     }
 
     private static String placeholders(int count) {

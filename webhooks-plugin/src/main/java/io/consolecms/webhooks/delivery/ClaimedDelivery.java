@@ -1,5 +1,7 @@
 package io.consolecms.webhooks.delivery;
 
+import io.consolecms.webhooks.secrets.SecretBox;
+
 /**
  * A delivery this host holds a lease on, with what an attempt needs.
  *
@@ -43,6 +45,10 @@ record ClaimedDelivery(String id, String webhookId, String eventId, String event
 
     /** Why this delivery must not be attempted at all, or {@code null} when it may. */
     String undeliverableReason() {
+        if (unreadable()) {
+            // never sent unsigned or wrongly signed, nor through a proxy without its credentials
+            return SecretBox.UNREADABLE_REASON;
+        }
         if (webhookState == null || "DELETED".equals(webhookState)) {
             return "the webhook was deleted: not delivered";
         }
@@ -53,6 +59,11 @@ record ClaimedDelivery(String id, String webhookId, String eventId, String event
             return "the webhook is not published (" + webhookState + "): not delivered";
         }
         return null;
+    }
+
+    /** Whether the webhook's secret or proxy URL could not be decrypted with the configured keys. */
+    boolean unreadable() {
+        return SecretBox.UNREADABLE.equals(secret) || SecretBox.UNREADABLE.equals(proxyUrl);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.consolecms.webhooks.delivery;
 
+import static io.consolecms.webhooks.secrets.SecretBox.forDelivery;
+
 import io.consolecms.plugin.ConsoleEvent;
 import io.consolecms.plugin.EventListener;
 import io.consolecms.webhooks.ObjectId;
@@ -196,8 +198,8 @@ public final class EventIngest implements EventListener {
             List<Match> matches = new ArrayList<>();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    matches.add(new Match(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4),
-                            rows.getString(5)));
+                    matches.add(new Match(rows.getString(1), rows.getString(2), forDelivery(rows.getString(3)),
+                            rows.getString(4), forDelivery(rows.getString(5))));
                 }
             }
             return matches;

@@ -1,5 +1,7 @@
 package io.consolecms.webhooks.delivery;
 
+import static io.consolecms.webhooks.secrets.SecretBox.forDelivery;
+
 import io.consolecms.webhooks.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -197,7 +199,8 @@ final class Outbox {
                 while (rows.next()) {
                     deliveries.add(new ClaimedDelivery(rows.getString(1), rows.getString(2), rows.getString(3),
                             rows.getString(4), rows.getInt(5), rows.getInt(6), rows.getString(7), rows.getString(8),
-                            rows.getString(9), rows.getString(10), rows.getString(11), rows.getBytes(12)));
+                            forDelivery(rows.getString(9)), rows.getString(10), forDelivery(rows.getString(11)),
+                            rows.getBytes(12)));
                 }
             }
             return deliveries;
@@ -223,7 +226,8 @@ final class Outbox {
                     try (ResultSet rows = select.executeQuery()) {
                         while (rows.next()) {
                             found.put(rows.getString(1), new ClaimedDelivery.WebhookSnapshot(rows.getString(2),
-                                    rows.getString(3), rows.getString(4), rows.getString(5), rows.getString(6)));
+                                    rows.getString(3), forDelivery(rows.getString(4)), rows.getString(5),
+                                    forDelivery(rows.getString(6))));
                         }
                     }
                 }

@@ -1,9 +1,12 @@
 package io.consolecms.webhooks.delivery;
 
+import static io.consolecms.webhooks.secrets.SecretBox.forDelivery;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.consolecms.webhooks.ObjectId;
 import io.consolecms.webhooks.Transactions;
+import io.consolecms.webhooks.secrets.SecretBox;
 import java.net.URI;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -62,6 +65,9 @@ final class WebhookPing {
     }
 
     private AttemptResult send(ClaimedDelivery delivery) {
+        if (delivery.unreadable()) {
+            return AttemptResult.noAnswer(SecretBox.UNREADABLE_REASON, 0);
+        }
         URI target;
         try {
             target = new URI(delivery.target());
@@ -85,8 +91,8 @@ final class WebhookPing {
                         return Optional.empty();
                     }
                     delivery = new ClaimedDelivery(deliveryId, webhookId, eventId, EVENT_NAME, 0, 0,
-                            rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4),
-                            rows.getString(5), body);
+                            rows.getString(1), rows.getString(2), forDelivery(rows.getString(3)), rows.getString(4),
+                            forDelivery(rows.getString(5)), body);
                 }
             }
             try (PreparedStatement insert = connection.prepareStatement(EventIngest.INSERT_EVENT)) {

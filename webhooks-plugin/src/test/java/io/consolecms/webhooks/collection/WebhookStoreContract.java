@@ -1,5 +1,6 @@
 package io.consolecms.webhooks.collection;
 
+import io.consolecms.webhooks.secrets.TestKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.consolecms.webhooks.Migrations;
@@ -40,7 +41,7 @@ abstract class WebhookStoreContract {
         try (Connection connection = dataSource.getConnection()) {
             connection.createStatement().execute("DELETE FROM webhooks");
         }
-        store = new WebhookStore(dataSource);
+        store = new WebhookStore(dataSource, TestKeys.box());
     }
 
     @Test
@@ -150,7 +151,7 @@ abstract class WebhookStoreContract {
 
         Migrations.migrate(database);
 
-        WebhookStore upgraded = new WebhookStore(database);
+        WebhookStore upgraded = new WebhookStore(database, TestKeys.box());
         assertThat(upgraded.find(succeeded, ALL).orElseThrow().lastDelivery())
                 .isEqualTo(new LastDelivery("succeeded", 1_732_780_800_000L, "project_created", 204));
         assertThat(upgraded.find(failed, ALL).orElseThrow().lastDelivery())

@@ -1,5 +1,6 @@
 package io.consolecms.webhooks.collection;
 
+import io.consolecms.webhooks.secrets.TestKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.consolecms.webhooks.Migrations;
@@ -30,7 +31,7 @@ class WebhooksResourcePostgresTest {
         DataSource database = postgres.newDatabase();
         Migrations.migrate(database);
         validator = new WebhookValidator(EventCatalog.standard());
-        server = CollectionServer.start(new WebhooksResource(new WebhookStore(database), validator));
+        server = CollectionServer.start(new WebhooksResource(new WebhookStore(database, TestKeys.box()), validator));
     }
 
     @AfterAll

@@ -1,5 +1,7 @@
 package io.consolecms.webhooks.collection;
 
+import io.consolecms.webhooks.secrets.SecretBox;
+import io.consolecms.webhooks.secrets.TestKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,6 +37,8 @@ class WebhooksResourceTest {
     /** Every answer of a test, to check that none carries a secret. */
     private final List<CollectionServer.Reply> replies = new ArrayList<>();
 
+    private final SecretBox secrets = TestKeys.box();
+
     @BeforeAll
     void startServer() throws Exception {
         dataSource = new JdbcDataSource();
@@ -44,7 +48,7 @@ class WebhooksResourceTest {
         validator = new WebhookValidator(catalog);
         // a clock a second ahead at each reading: creation order is observable in listings
         TickingClock ticking = new TickingClock(START);
-        server = CollectionServer.start(new WebhooksResource(new WebhookStore(dataSource), validator, ticking),
+        server = CollectionServer.start(new WebhooksResource(new WebhookStore(dataSource, secrets), validator, ticking),
                 new EventsResource(catalog));
     }
 
@@ -209,7 +213,7 @@ class WebhooksResourceTest {
     @Test
     void recordsPublicAsTheAuthorWhenTheRequestNamesNobody() throws Exception {
         try (CollectionServer anonymous = CollectionServer.startAnonymous(
-                new WebhooksResource(new WebhookStore(dataSource), validator))) {
+                new WebhooksResource(new WebhookStore(dataSource, TestKeys.box()), validator))) {
             CollectionServer.Reply created = call(anonymous.post("/api/webhooks/", minimal()));
             JsonNode document = call(anonymous.get("/api/webhooks/" + created.json().get("_id").asText())).json();
             assertThat(document.get("creatorId").asText()).isEqualTo("public");
@@ -585,12 +589,14 @@ class WebhooksResourceTest {
         return call(server.get("/api/webhooks/count?_st=PUBLIC,DRAFT,TRASH,DELETED")).json().asLong();
     }
 
+    /** The proxy URL as stored, sealed; opened here so that a test can tell which credentials were kept. */
     private String storedProxy(String id) throws Exception {
         try (Connection connection = dataSource.getConnection();
              var rows = connection.createStatement().executeQuery(
                      "SELECT proxy_url FROM webhooks WHERE id = '" + id + "'")) {
             rows.next();
-            return rows.getString(1);
+            assertThat(rows.getString(1)).startsWith(SecretBox.PREFIX);
+            return secrets.open(rows.getString(1));
         }
     }
 

@@ -17,10 +17,17 @@ final class RecordingPluginContext implements PluginContext {
     final List<EventListener> listeners = new ArrayList<>();
     private final PluginSettings settings;
     private final DataSource dataSource;
+    /** The keys offered to the plugin; a test may replace them before the start (a wrong key, a rotation). */
+    io.consolecms.plugin.EncryptionKeys keys = io.consolecms.webhooks.secrets.TestKeys.keys();
 
     RecordingPluginContext(Map<String, String> environment, DataSource dataSource) {
         this.settings = PluginSettings.forPlugin("webhooks", environment);
         this.dataSource = dataSource;
+    }
+
+    @Override
+    public java.util.Optional<io.consolecms.plugin.EncryptionKeys> encryptionKeys() {
+        return java.util.Optional.of(keys);
     }
 
     @Override
