@@ -68,6 +68,8 @@ class PostgresReplicasIT {
                 .env("CMS_DB_PASSWORD", "postgres")
                 .env("CMS_ADMIN_TOKEN", "admin-token-shared-by-replicas")
                 .env("CMS_CORE_TOKEN", "core-token-shared-by-replicas")
+                // replicas read each other's sealed secrets: they share the key, as they share the tokens
+                .env("CMS_SECRET_KEY", "c2hhcmVkLWJ5LXJlcGxpY2FzLWFuZC0zMi1ieXRlcyE=")
                 .env("CMS_WEBHOOKS_ALLOW_NETWORKS", "127.0.0.0/8")
                 .env("CMS_WEBHOOKS_TIMEOUT", "2s")
                 .env("CMS_WEBHOOKS_RETRY_SCHEDULE", "1s,1s,1s,1s,1s");
