@@ -97,8 +97,9 @@ public final class HttpApi implements AutoCloseable {
         server.addBean(limit);
 
         // Lets running requests finish on close (up to the stop timeout) while new ones are refused.
-        server.setHandler(new GracefulHandler(new SecurityHeaders(inFront.apply(new FailedWriteCompletion(
-                ContainerFactory.createContainer(JettyHttpContainer.class, application))))));
+        Handler jersey = new RequestTargetCheck(new FailedWriteCompletion(
+                ContainerFactory.createContainer(JettyHttpContainer.class, application)));
+        server.setHandler(new GracefulHandler(new SecurityHeaders(inFront.apply(jersey))));
         try {
             server.start();
         } catch (Exception e) {
