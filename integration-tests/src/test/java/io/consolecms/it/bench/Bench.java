@@ -536,7 +536,9 @@ public final class Bench {
         String url = postgres.getJdbcUrl("postgres", db);
         List<HostProcess> hosts = new ArrayList<>();
         for (int r = 0; r < replicas; r++) {
-            hosts.add(host("-Xmx1g", "CMS_DB_URL", url, "CMS_DB_USER", "postgres", "CMS_DB_PASSWORD", "postgres"));
+            // replicas share the key that seals webhook secrets at rest, as they share the database
+            hosts.add(host("-Xmx1g", "CMS_DB_URL", url, "CMS_DB_USER", "postgres", "CMS_DB_PASSWORD", "postgres",
+                    "CMS_SECRET_KEY", "YmVuY2gtcmVwbGljYXMtc2hhcmUtdGhpcy1rZXktITE="));
         }
         String prefix = "/pg" + replicas;
         webhook(hosts.get(0).api(), "configuration_saved", null, nginx.url(prefix));
@@ -668,7 +670,12 @@ public final class Bench {
             host.env(env[i], env[i + 1]);
         }
         register(host);
-        progress("  host: starting (" + heap + (env.length > 0 ? ", " + String.join(" ", env) : "") + ")");
+        StringBuilder shown = new StringBuilder(heap);
+        for (int i = 0; i + 1 < env.length; i += 2) {
+            boolean secret = env[i].contains("KEY") || env[i].contains("PASSWORD");
+            shown.append(", ").append(env[i]).append(' ').append(secret ? "****" : env[i + 1]);
+        }
+        progress("  host: starting (" + shown + ")");
         host.start();
         return host;
     }
