@@ -25,6 +25,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -270,7 +271,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
             return Set.of();
         }
         return webhookTargets.entrySet().stream().filter(entry -> full.contains(entry.getValue()))
-                .map(Map.Entry::getKey).limit(MAX_EXCLUDED).collect(java.util.stream.Collectors.toSet());
+                .map(Map.Entry::getKey).limit(MAX_EXCLUDED).collect(Collectors.toSet());
     }
 
     private void dispatch(ClaimedDelivery delivery, long now, List<String> giveBack) {
