@@ -6,7 +6,8 @@ import java.time.Duration;
  * Where {@link EventIngest} hands new deliveries once their commit is done, so that they are attempted from memory
  * without being read back from the database: the {@link Dispatcher}. A place is taken before the commit (the delivery is
  * then stored leased to {@link #owner()}) and filled after it; without a place the delivery is stored unleased and
- * waits in the database. All methods are called from the database writer's thread ({@link GroupCommit}) and must not block.
+ * waits in the database. All methods are called from the database writer's thread ({@link GroupCommit}) and must
+ * not block.
  */
 interface DeliveryHandoff {
 
