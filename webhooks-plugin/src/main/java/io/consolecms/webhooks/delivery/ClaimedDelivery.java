@@ -17,25 +17,28 @@ import io.consolecms.webhooks.secrets.SecretBox;
  * @param base64Ca the webhook's extra CA certificates, or {@code null}
  * @param proxyUrl the webhook's proxy, or {@code null}
  * @param body the exact event JSON
+ * @param rateLimit the webhook's deliveries per second, or 0 for no limit
  */
 record ClaimedDelivery(String id, String webhookId, String eventId, String eventName, int attempts, int roundStart,
                        String webhookState, String target, String secret, String base64Ca, String proxyUrl,
-                       byte[] body) {
+                       byte[] body, int rateLimit) {
 
     /** The webhook's settings as they are now: the same delivery, to be attempted with {@code webhook}'s. */
     ClaimedDelivery with(WebhookSnapshot webhook) {
         return new ClaimedDelivery(id, webhookId, eventId, eventName, attempts, roundStart, webhook.state(),
-                webhook.target(), webhook.secret(), webhook.base64Ca(), webhook.proxyUrl(), body);
+                webhook.target(), webhook.secret(), webhook.base64Ca(), webhook.proxyUrl(), body, webhook.rateLimit());
     }
 
     /**
      * What an attempt needs of a webhook, read at one moment.
      *
      * @param state its {@code __STATE__}, or {@code null} when it no longer exists
+     * @param rateLimit its deliveries per second, or 0 for no limit
      */
-    record WebhookSnapshot(String state, String target, String secret, String base64Ca, String proxyUrl) {
+    record WebhookSnapshot(String state, String target, String secret, String base64Ca, String proxyUrl,
+                           int rateLimit) {
 
-        static final WebhookSnapshot DELETED = new WebhookSnapshot(null, null, null, null, null);
+        static final WebhookSnapshot DELETED = new WebhookSnapshot(null, null, null, null, null, 0);
 
         @Override
         public String toString() {

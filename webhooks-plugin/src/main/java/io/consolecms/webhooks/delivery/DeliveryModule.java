@@ -17,14 +17,16 @@ public final class DeliveryModule implements AutoCloseable {
     private final DeliverySender sender;
     private final GroupCommit writer;
     private final Dispatcher dispatcher;
+    private final AutoDisable autoDisable;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private DeliveryModule(DeliverySettings settings, DeliverySender sender, GroupCommit writer,
-                           Dispatcher dispatcher) {
+                           Dispatcher dispatcher, AutoDisable autoDisable) {
         this.settings = settings;
         this.sender = sender;
         this.writer = writer;
         this.dispatcher = dispatcher;
+        this.autoDisable = autoDisable;
     }
 
     /**
@@ -43,7 +45,8 @@ public final class DeliveryModule implements AutoCloseable {
         GroupCommit writer = new GroupCommit(dataSource);
         Dispatcher dispatcher = new Dispatcher(outbox, writer, sender, settings);
         DeliveryLog log = new DeliveryLog(dataSource, clock);
-        DeliveryModule module = new DeliveryModule(settings, sender, writer, dispatcher);
+        AutoDisable autoDisable = new AutoDisable(dataSource, writer, settings.disableAfter(), clock);
+        DeliveryModule module = new DeliveryModule(settings, sender, writer, dispatcher, autoDisable);
         try {
             context.addEventListener(new EventIngest(writer, dispatcher, clock));
             context.addResource(new WebhookDeliveriesResource(log));
@@ -51,6 +54,7 @@ public final class DeliveryModule implements AutoCloseable {
             context.addResource(new WebhookRedeliverResource(log, dispatcher::wake));
             context.addResource(new WebhookTestResource(new WebhookPing(dataSource, outbox, sender, settings, clock)));
             dispatcher.start();
+            autoDisable.start();
         } catch (RuntimeException failure) {
             module.close();
             throw failure;
@@ -64,6 +68,22 @@ public final class DeliveryModule implements AutoCloseable {
     }
 
     /**
+     * The health of the circuit breaker of a webhook's target in this host ({@code healthy}, {@code open} or
+     * {@code probing}), as its document shows it. Each host keeps its own breakers. Lock-free; any thread.
+     */
+    public String targetHealth(String target) {
+        return dispatcher.targetHealth(target);
+    }
+
+    /**
+     * How many targets have their circuit breaker open (attempts paused, or a probe deciding) in this host now: the
+     * value of the {@code webhook_circuit_open_targets} gauge. Lock-free; any thread.
+     */
+    public int openTargets() {
+        return dispatcher.openTargets();
+    }
+
+    /**
      * Stops dispatching (in-flight attempts get their timeout plus 5 s, their outcomes are recorded), commits what the
      * writer still holds and refuses further events, then closes the sender. Idempotent.
      */
@@ -73,6 +93,7 @@ public final class DeliveryModule implements AutoCloseable {
             return;
         }
         try {
+            autoDisable.close();
             dispatcher.close();
             writer.close();
         } finally {

@@ -16,14 +16,26 @@ import java.util.Objects;
  * @param perTarget {@code CMS_WEBHOOKS_PER_TARGET}: how many attempts run at once against one scheme+host+port
  * @param queueCapacity {@code CMS_WEBHOOKS_QUEUE_CAPACITY}: how many pending deliveries one host holds in memory;
  *     beyond, they wait in the database and are read back as room frees up
+ * @param breakerFailures {@code CMS_WEBHOOKS_BREAKER_FAILURES}: consecutive failed attempts that open a target's
+ *     circuit breaker
+ * @param breakerCooldown {@code CMS_WEBHOOKS_BREAKER_COOLDOWN}: the first cool-down of an open breaker; each reopening
+ *     doubles it, up to {@link #MAX_COOLDOWN_FACTOR} times this
+ * @param disableAfter {@code CMS_WEBHOOKS_DISABLE_AFTER}: how long a webhook's deliveries may all fail before it is
+ *     moved to DRAFT
  */
 public record DeliverySettings(RetrySchedule retrySchedule, Duration timeout, List<String> allowNetworks,
-                               List<String> denyNetworks, int workers, int perTarget, int queueCapacity) {
+                               List<String> denyNetworks, int workers, int perTarget, int queueCapacity,
+                               int breakerFailures, Duration breakerCooldown, Duration disableAfter) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
     public static final int DEFAULT_WORKERS = 128;
     public static final int DEFAULT_PER_TARGET = 16;
     public static final int DEFAULT_QUEUE_CAPACITY = 10_000;
+    public static final int DEFAULT_BREAKER_FAILURES = 10;
+    public static final Duration DEFAULT_BREAKER_COOLDOWN = Duration.ofSeconds(30);
+    /** The longest cool-down, as a multiple of the first: 30 s doubling up to 10 min by default. */
+    public static final int MAX_COOLDOWN_FACTOR = 20;
+    public static final Duration DEFAULT_DISABLE_AFTER = Duration.ofDays(5);
 
     public DeliverySettings {
         Objects.requireNonNull(retrySchedule, "retrySchedule");
@@ -33,8 +45,14 @@ public record DeliverySettings(RetrySchedule retrySchedule, Duration timeout, Li
         if (timeout.isZero() || timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must be positive: " + timeout);
         }
-        if (workers < 1 || perTarget < 1 || queueCapacity < 1) {
-            throw new IllegalArgumentException("workers, perTarget and queueCapacity must be positive");
+        if (workers < 1 || perTarget < 1 || queueCapacity < 1 || breakerFailures < 1) {
+            throw new IllegalArgumentException("workers, perTarget, queueCapacity and breakerFailures must be positive");
+        }
+        Objects.requireNonNull(breakerCooldown, "breakerCooldown");
+        Objects.requireNonNull(disableAfter, "disableAfter");
+        if (breakerCooldown.isZero() || breakerCooldown.isNegative() || disableAfter.isZero()
+                || disableAfter.isNegative()) {
+            throw new IllegalArgumentException("breakerCooldown and disableAfter must be positive");
         }
     }
 
@@ -50,7 +68,23 @@ public record DeliverySettings(RetrySchedule retrySchedule, Duration timeout, Li
                 settings.list("deny-networks", List.of()),
                 settings.positiveInt("workers", DEFAULT_WORKERS),
                 settings.positiveInt("per-target", DEFAULT_PER_TARGET),
-                settings.positiveInt("queue-capacity", DEFAULT_QUEUE_CAPACITY));
+                settings.positiveInt("queue-capacity", DEFAULT_QUEUE_CAPACITY),
+                settings.positiveInt("breaker-failures", DEFAULT_BREAKER_FAILURES),
+                positive(settings, "breaker-cooldown", DEFAULT_BREAKER_COOLDOWN),
+                positive(settings, "disable-after", DEFAULT_DISABLE_AFTER));
+    }
+
+    private static Duration positive(PluginSettings settings, String key, Duration fallback) {
+        Duration value = settings.duration(key, fallback);
+        if (value.isZero()) {
+            throw new PluginSettings.InvalidSettingException(settings.variable(key), "must be longer than 0");
+        }
+        return value;
+    }
+
+    /** A closed circuit breaker for one target, with these settings. */
+    CircuitBreaker newBreaker() {
+        return new CircuitBreaker(breakerFailures, breakerCooldown, breakerCooldown.multipliedBy(MAX_COOLDOWN_FACTOR));
     }
 
     /**

@@ -92,7 +92,7 @@ final class WebhookPing {
                     }
                     delivery = new ClaimedDelivery(deliveryId, webhookId, eventId, EVENT_NAME, 0, 0,
                             rows.getString(1), rows.getString(2), forDelivery(rows.getString(3)), rows.getString(4),
-                            forDelivery(rows.getString(5)), body);
+                            forDelivery(rows.getString(5)), body, 0);
                 }
             }
             try (PreparedStatement insert = connection.prepareStatement(EventIngest.INSERT_EVENT)) {

@@ -48,7 +48,8 @@ class WebhooksResourceTest {
         validator = new WebhookValidator(catalog);
         // a clock a second ahead at each reading: creation order is observable in listings
         TickingClock ticking = new TickingClock(START);
-        server = CollectionServer.start(new WebhooksResource(new WebhookStore(dataSource, secrets), validator, ticking),
+        server = CollectionServer.start(new WebhooksResource(new WebhookStore(dataSource, secrets), validator,
+                        TargetHealth.ALWAYS_HEALTHY, ticking),
                 new EventsResource(catalog));
     }
 
@@ -213,7 +214,8 @@ class WebhooksResourceTest {
     @Test
     void recordsPublicAsTheAuthorWhenTheRequestNamesNobody() throws Exception {
         try (CollectionServer anonymous = CollectionServer.startAnonymous(
-                new WebhooksResource(new WebhookStore(dataSource, TestKeys.box()), validator))) {
+                new WebhooksResource(new WebhookStore(dataSource, TestKeys.box()), validator,
+                        TargetHealth.ALWAYS_HEALTHY))) {
             CollectionServer.Reply created = call(anonymous.post("/api/webhooks/", minimal()));
             JsonNode document = call(anonymous.get("/api/webhooks/" + created.json().get("_id").asText())).json();
             assertThat(document.get("creatorId").asText()).isEqualTo("public");

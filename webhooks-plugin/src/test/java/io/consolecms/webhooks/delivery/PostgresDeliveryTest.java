@@ -113,7 +113,7 @@ class PostgresDeliveryTest {
         try (ScriptedReceiver receiver = ScriptedReceiver.answering(500, 200)) {
             String webhook = db.webhook("project_created", receiver.url()).insert();
             DeliverySettings settings = new DeliverySettings(new RetrySchedule(List.of(Duration.ofMillis(50))),
-                    Duration.ofSeconds(5), List.of(), List.of(), 4, 2, 100);
+                    Duration.ofSeconds(5), List.of(), List.of(), 4, 2, 100, 10, Duration.ofSeconds(30), Duration.ofDays(5));
             try (Dispatcher dispatcher = new Dispatcher(new Outbox(db.dataSource, Clock.systemUTC()), writer,
                     LoopbackSender.create(settings.timeout()), settings)) {
                 EventIngest live = new EventIngest(writer, dispatcher, Clock.systemUTC());
