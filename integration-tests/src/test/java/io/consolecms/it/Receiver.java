@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A webhook receiver as a Console integration would run one: a JDK HTTP server on loopback that records every request
@@ -40,6 +41,7 @@ public final class Receiver implements AutoCloseable {
     private final String secret;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger status = new AtomicInteger(200);
+    private final AtomicLong delayMillis = new AtomicLong();
 
     private Receiver(HttpServer server, String secret) {
         this.server = server;
@@ -53,6 +55,14 @@ public final class Receiver implements AutoCloseable {
             boolean valid = secret == null ? signature == null : sign(body, secret).equals(signature);
             requests.add(new Request(exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()),
                     body, valid, Instant.now()));
+            long delay = delayMillis.get();
+            if (delay > 0) {
+                try {
+                    Thread.sleep(delay);
+                } catch (InterruptedException stopping) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             byte[] answer = "{\"received\":true}".getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(status.get(), answer.length);
@@ -78,6 +88,12 @@ public final class Receiver implements AutoCloseable {
     /** Answers every later request with this status. */
     public Receiver answer(int statusCode) {
         status.set(statusCode);
+        return this;
+    }
+
+    /** Answers every later request only after {@code delay} (recorded as received at once). */
+    public Receiver delay(java.time.Duration delay) {
+        delayMillis.set(delay.toMillis());
         return this;
     }
 

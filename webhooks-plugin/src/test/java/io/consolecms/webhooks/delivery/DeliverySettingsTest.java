@@ -28,6 +28,9 @@ class DeliverySettingsTest {
         assertThat(settings.allowNetworks()).isEmpty();
         assertThat(settings.denyNetworks()).isEmpty();
         assertThat(settings.lease()).isEqualTo(Duration.ofSeconds(40));
+        assertThat(settings.breakerFailures()).isEqualTo(10);
+        assertThat(settings.breakerCooldown()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(settings.disableAfter()).isEqualTo(Duration.ofDays(5));
     }
 
     @Test
@@ -39,7 +42,10 @@ class DeliverySettingsTest {
                 "CMS_WEBHOOKS_DENY_NETWORKS", "10.0.0.0/8",
                 "CMS_WEBHOOKS_WORKERS", "3",
                 "CMS_WEBHOOKS_PER_TARGET", "1",
-                "CMS_WEBHOOKS_QUEUE_CAPACITY", "5"));
+                "CMS_WEBHOOKS_QUEUE_CAPACITY", "5",
+                "CMS_WEBHOOKS_BREAKER_FAILURES", "3",
+                "CMS_WEBHOOKS_BREAKER_COOLDOWN", "2s",
+                "CMS_WEBHOOKS_DISABLE_AFTER", "90m"));
 
         assertThat(settings.retrySchedule().delays()).containsExactly(Duration.ofSeconds(1), Duration.ofMinutes(1));
         assertThat(settings.timeout()).isEqualTo(Duration.ofMillis(500));
@@ -49,6 +55,9 @@ class DeliverySettingsTest {
         assertThat(settings.perTarget()).isEqualTo(1);
         assertThat(settings.queueCapacity()).isEqualTo(5);
         assertThat(settings.queuePerTarget()).isEqualTo(1);
+        assertThat(settings.breakerFailures()).isEqualTo(3);
+        assertThat(settings.breakerCooldown()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(settings.disableAfter()).isEqualTo(Duration.ofMinutes(90));
     }
 
     @Test
@@ -65,5 +74,11 @@ class DeliverySettingsTest {
                 .hasMessageContaining("CMS_WEBHOOKS_PER_TARGET");
         assertThatThrownBy(() -> from(Map.of("CMS_WEBHOOKS_QUEUE_CAPACITY", "lots")))
                 .hasMessageContaining("CMS_WEBHOOKS_QUEUE_CAPACITY");
+        assertThatThrownBy(() -> from(Map.of("CMS_WEBHOOKS_BREAKER_FAILURES", "0")))
+                .hasMessageContaining("CMS_WEBHOOKS_BREAKER_FAILURES");
+        assertThatThrownBy(() -> from(Map.of("CMS_WEBHOOKS_BREAKER_COOLDOWN", "0s")))
+                .hasMessageContaining("CMS_WEBHOOKS_BREAKER_COOLDOWN");
+        assertThatThrownBy(() -> from(Map.of("CMS_WEBHOOKS_DISABLE_AFTER", "a week")))
+                .hasMessageContaining("CMS_WEBHOOKS_DISABLE_AFTER");
     }
 }
