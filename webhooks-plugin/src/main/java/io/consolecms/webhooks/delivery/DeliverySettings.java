@@ -46,7 +46,8 @@ public record DeliverySettings(RetrySchedule retrySchedule, Duration timeout, Li
             throw new IllegalArgumentException("timeout must be positive: " + timeout);
         }
         if (workers < 1 || perTarget < 1 || queueCapacity < 1 || breakerFailures < 1) {
-            throw new IllegalArgumentException("workers, perTarget, queueCapacity and breakerFailures must be positive");
+            throw new IllegalArgumentException(
+                    "workers, perTarget, queueCapacity and breakerFailures must be positive");
         }
         Objects.requireNonNull(breakerCooldown, "breakerCooldown");
         Objects.requireNonNull(disableAfter, "disableAfter");

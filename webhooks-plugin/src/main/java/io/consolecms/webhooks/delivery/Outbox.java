@@ -219,7 +219,8 @@ final class Outbox {
             for (int from = 0; from < all.size(); from += CHUNK) {
                 List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
                 try (PreparedStatement select = connection.prepareStatement("SELECT id, state, target, secret,"
-                        + " base64_ca, proxy_url, rate_limit FROM webhooks WHERE id IN (" + placeholders(chunk.size()) + ")")) {
+                        + " base64_ca, proxy_url, rate_limit FROM webhooks WHERE id IN ("
+                        + placeholders(chunk.size()) + ")")) {
                     for (int i = 0; i < chunk.size(); i++) {
                         select.setString(i + 1, chunk.get(i));
                     }

@@ -33,8 +33,8 @@ final class RateLimits {
      *     the caller's
      * @param nanos a monotonic clock
      */
-    RateLimits(ScheduledExecutorService timer, ToIntFunction<ClaimedDelivery> limit, BiConsumer<String, ClaimedDelivery> ready,
-               LongSupplier nanos) {
+    RateLimits(ScheduledExecutorService timer, ToIntFunction<ClaimedDelivery> limit,
+               BiConsumer<String, ClaimedDelivery> ready, LongSupplier nanos) {
         this.timer = timer;
         this.limit = limit;
         this.ready = ready;
@@ -91,7 +91,7 @@ final class RateLimits {
                 if (rate > 0 && rate != lane.bucket.rate()) {
                     lane.bucket.rate(rate, now);
                 }
-                if (rate > 0 && !lane.bucket.tryTake(now)) {
+                if (rate > 0 && !lane.bucket.tryTakeWaiting(now)) {
                     break;
                 }
                 go.add(lane.waiting.poll());

@@ -2,9 +2,10 @@ package io.consolecms.webhooks.delivery;
 
 /**
  * A webhook's rate limit as a token bucket over the times it is given (nanoseconds of a monotonic clock): it fills at
- * {@code rate} tokens per second up to a burst of a tenth of a second's worth (at least one), so that in any second at
- * most about 1.1 × rate deliveries start, and a webhook waiting for tokens is woken about ten times a second at most.
- * Not thread-safe.
+ * {@code rate} tokens per second. An idle webhook saves up a burst of a tenth of a second's worth (at least one), so
+ * that in any second about 1.1 × rate deliveries start at most, and a webhook waiting for tokens is woken about ten
+ * times a second. While deliveries wait, tokens are kept up to a second's worth: a wake-up that comes late (a busy
+ * machine) catches up instead of losing them, so the rate holds on average. Not thread-safe.
  */
 final class TokenBucket {
 
@@ -38,14 +39,23 @@ final class TokenBucket {
         if (newRate < 1) {
             throw new IllegalArgumentException("rate must be positive: " + newRate);
         }
-        fill(now);
+        fill(now, burst());
         rate = newRate;
         tokens = Math.min(tokens, burst());
     }
 
-    /** Takes a token if there is one at {@code now}. */
+    /** Takes a token if there is one at {@code now}, for a delivery of an idle webhook (nothing waits). */
     boolean tryTake(long now) {
-        fill(now);
+        return take(now, burst());
+    }
+
+    /** Takes a token if there is one at {@code now}, for a delivery that waited for it. */
+    boolean tryTakeWaiting(long now) {
+        return take(now, rate);
+    }
+
+    private boolean take(long now, int cap) {
+        fill(now, cap);
         if (tokens >= 1) {
             tokens -= 1;
             return true;
@@ -53,18 +63,22 @@ final class TokenBucket {
         return false;
     }
 
-    /** How long from {@code now} until {@code count} tokens (at most a burst) are there, in nanoseconds; 0 if they are. */
+    /**
+     * Nanoseconds from {@code now} until the tokens for {@code count} waiting deliveries (at most a burst) are there; 0
+     * if they are.
+     */
     long nanosUntil(int count, long now) {
-        fill(now);
+        fill(now, rate);
         double missing = Math.min(count, burst()) - tokens;
         return missing <= 0 ? 0 : (long) Math.ceil(missing * SECOND / rate);
     }
 
-    private void fill(long now) {
+    private void fill(long now, int cap) {
         long elapsed = now - filledAt;
         if (elapsed > 0) {
-            tokens = Math.min(burst(), tokens + (double) elapsed * rate / SECOND);
+            tokens = tokens + (double) elapsed * rate / SECOND;
             filledAt = now;
         }
+        tokens = Math.min(cap, tokens);
     }
 }

@@ -39,6 +39,23 @@ class TokenBucketTest {
     }
 
     @Test
+    void whileDeliveriesWaitALateWakeUpCatchesUpToASecondsWorthInsteadOfLosingTokens() {
+        TokenBucket bucket = new TokenBucket(50, 0);
+        take(bucket, 0);
+        int released = 0;
+        while (bucket.tryTakeWaiting(300 * MS)) {
+            released++;
+        }
+        assertThat(released).as("woken 300 ms late: the 15 tokens of those 300 ms").isEqualTo(15);
+        int afterAStall = 0;
+        while (bucket.tryTakeWaiting(10 * SECOND)) {
+            afterAStall++;
+        }
+        assertThat(afterAStall).as("at most a second's worth").isEqualTo(50);
+        assertThat(take(bucket, 20 * SECOND)).as("idle again: a burst").isEqualTo(5);
+    }
+
+    @Test
     void saysHowLongUntilTheTokensForWhatWaitsAreThere() {
         TokenBucket bucket = new TokenBucket(50, 0);
         take(bucket, 0);
