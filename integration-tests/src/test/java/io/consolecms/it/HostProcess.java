@@ -109,7 +109,8 @@ public final class HostProcess implements AutoCloseable {
         builder.environment().keySet().removeIf(key -> key.startsWith("CMS_"));
         builder.environment().putAll(environment);
         process = builder.start();
-        awaitHealthy(Duration.ofSeconds(60));
+        // generous: on a shared machine under load a start (JIT, Jersey, migrations) can take most of a minute
+        awaitHealthy(Duration.ofSeconds(120));
         return this;
     }
 
