@@ -34,7 +34,7 @@ class CircuitBreakerIT {
         return HostProcess.withWebhooksPlugin(tmp)
                 .env("CMS_WEBHOOKS_ALLOW_NETWORKS", "127.0.0.0/8")
                 .env("CMS_WEBHOOKS_BREAKER_FAILURES", "3")
-                .env("CMS_WEBHOOKS_BREAKER_COOLDOWN", "2s")
+                .env("CMS_WEBHOOKS_BREAKER_COOLDOWN", "5s")
                 // without the breaker, 300 ms between attempts would spend them all within seconds
                 .env("CMS_WEBHOOKS_RETRY_SCHEDULE", String.join(",", java.util.Collections.nCopies(30, "300ms")));
     }
@@ -56,23 +56,26 @@ class CircuitBreakerIT {
 
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
                     .until(() -> health(api, webhook).equals("open"));
+            // attempts that were under way when it opened finish and are recorded
+            await().atMost(Duration.ofSeconds(3))
+                    .until(() -> totalAttempts(api, webhook) == receiver.requests().size());
             int atOpen = receiver.requests().size();
             assertThat(atOpen).as("the three failures in a row that opened it, and attempts already under way")
                     .isBetween(3, 2 * EVENTS);
             // open: nothing reaches the target and no attempt is spent, though retries fall due every 300 ms
-            await().during(Duration.ofMillis(1200)).atMost(Duration.ofMillis(1800))
+            await().during(Duration.ofMillis(1500)).atMost(Duration.ofMillis(2000))
                     .until(() -> receiver.requests().size() == atOpen && totalAttempts(api, webhook) == atOpen);
             assertThat(pending(api, webhook)).as("paused deliveries stay pending").isEqualTo(EVENTS);
 
             // the cool-down ends: one probe, which fails and opens the breaker again, for twice as long
-            await().atMost(Duration.ofSeconds(5)).until(() -> receiver.requests().size() == atOpen + 1);
-            await().atMost(Duration.ofSeconds(2)).until(() -> health(api, webhook).equals("open"));
-            await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(2))
+            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests().size() == atOpen + 1);
+            await().atMost(Duration.ofSeconds(3)).until(() -> health(api, webhook).equals("open"));
+            await().during(Duration.ofMillis(2000)).atMost(Duration.ofMillis(2500))
                     .until(() -> receiver.requests().size() == atOpen + 1);
 
             // the target recovers, slowly enough that the probe can be seen deciding
             receiver.delay(Duration.ofMillis(1500)).answer(200);
-            await().atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(50))
+            await().atMost(Duration.ofSeconds(12)).pollInterval(Duration.ofMillis(50))
                     .until(() -> health(api, webhook).equals("probing"));
             await().atMost(Duration.ofSeconds(10)).until(() -> health(api, webhook).equals("healthy"));
             receiver.delay(Duration.ZERO);
@@ -102,8 +105,10 @@ class CircuitBreakerIT {
             }
 
             await().atMost(Duration.ofSeconds(15)).until(() -> health(api, webhook).equals("open"));
+            // the attempts under way when it opened time out; then no connection is made any more
+            await().atMost(Duration.ofSeconds(15)).until(() -> hung.open() == 0);
             int accepted = hung.accepted();
-            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4))
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
                     .until(() -> hung.accepted() == accepted && hung.open() == 0);
             assertThat(pending(api, webhook)).isEqualTo(20);
             JsonNode listed = api.get("/api/webhooks/?_l=10").json();

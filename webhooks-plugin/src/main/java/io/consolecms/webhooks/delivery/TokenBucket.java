@@ -4,8 +4,9 @@ package io.consolecms.webhooks.delivery;
  * A webhook's rate limit as a token bucket over the times it is given (nanoseconds of a monotonic clock): it fills at
  * {@code rate} tokens per second. An idle webhook saves up a burst of a tenth of a second's worth (at least one), so
  * that in any second about 1.1 × rate deliveries start at most, and a webhook waiting for tokens is woken about ten
- * times a second. While deliveries wait, tokens are kept up to a second's worth: a wake-up that comes late (a busy
- * machine) catches up instead of losing them, so the rate holds on average. Not thread-safe.
+ * times a second. While deliveries wait, tokens are kept up to a quarter of a second's worth: a wake-up that comes
+ * late (a busy machine) catches up instead of losing them, so the rate holds, and a burst stays small. Not
+ * thread-safe.
  */
 final class TokenBucket {
 
@@ -51,7 +52,12 @@ final class TokenBucket {
 
     /** Takes a token if there is one at {@code now}, for a delivery that waited for it. */
     boolean tryTakeWaiting(long now) {
-        return take(now, rate);
+        return take(now, owed());
+    }
+
+    /** The most tokens kept while deliveries wait: a quarter of a second's worth, at least a burst. */
+    private int owed() {
+        return Math.max(burst(), rate / 4);
     }
 
     private boolean take(long now, int cap) {
@@ -68,7 +74,7 @@ final class TokenBucket {
      * if they are.
      */
     long nanosUntil(int count, long now) {
-        fill(now, rate);
+        fill(now, owed());
         double missing = Math.min(count, burst()) - tokens;
         return missing <= 0 ? 0 : (long) Math.ceil(missing * SECOND / rate);
     }
