@@ -204,10 +204,9 @@ class DispatcherTest {
         ingest.onEvent(projectCreated("acme", "p1"));
         ingest.onEvent(projectCreated("globex", "p1"));
         long now = System.currentTimeMillis();
-        db.update("UPDATE webhook_deliveries SET lease_owner = 'dead-host', lease_expires_at = ? WHERE webhook_id = ?",
-                now - 1, orphaned);
-        db.update("UPDATE webhook_deliveries SET lease_owner = 'live-host', lease_expires_at = ? WHERE webhook_id = ?",
-                now + 3_600_000, stillLeased);
+        String lease = "UPDATE webhook_deliveries SET lease_owner = ?, lease_expires_at = ?, due_at = ? WHERE webhook_id = ?";
+        db.update(lease, "dead-host", now - 1, now - 1, orphaned);
+        db.update(lease, "live-host", now + 3_600_000, now + 3_600_000, stillLeased);
 
         startDispatcher(fast());
 
