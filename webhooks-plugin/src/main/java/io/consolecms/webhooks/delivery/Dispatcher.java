@@ -47,6 +47,11 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
     /** How often the settings of webhooks with queued deliveries are read again. */
     private static final Duration REFRESH_INTERVAL = Duration.ofSeconds(1);
     private static final int MAX_BATCH = 500;
+    /**
+     * How long the recorder gathers outcomes after the first before storing them: a batch per attempt would update
+     * each webhook's last delivery and write a transaction per attempt, in the writer that publishers wait on.
+     */
+    private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final Duration MAX_SCAN_INTERVAL = Duration.ofSeconds(30);
     /** Webhooks excluded from one claim at most: beyond, their deliveries are claimed and given back. */
     private static final int MAX_EXCLUDED = 1000;
@@ -349,7 +354,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
                     continue;
                 }
                 batch.add(first);
-                outcomes.drainTo(batch, MAX_BATCH - 1);
+                gather(batch);
                 List<Settlement> settlements = new ArrayList<>(batch.size());
                 for (Outcome outcome : batch) {
                     settlements.add(Settlement.of(outcome, settings.retrySchedule(), random));
@@ -378,6 +383,22 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
                     wakeups.release();
                 }
             }
+        }
+    }
+
+    private void gather(List<Outcome> batch) throws InterruptedException {
+        long until = System.nanoTime() + GATHER_NANOS;
+        while (true) {
+            outcomes.drainTo(batch, MAX_BATCH - batch.size());
+            long left = until - System.nanoTime();
+            if (batch.size() >= MAX_BATCH || left <= 0 || recorderStopping) {
+                return;
+            }
+            Outcome next = outcomes.poll(left, TimeUnit.NANOSECONDS);
+            if (next == null) {
+                return;
+            }
+            batch.add(next);
         }
     }
 
