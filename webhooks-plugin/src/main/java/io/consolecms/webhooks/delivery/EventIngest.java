@@ -120,7 +120,7 @@ public final class EventIngest implements EventListener {
                     } else {
                         placed.add(new Placed(place, new ClaimedDelivery(deliveryId, match.webhookId(), event.id(),
                                 event.name(), 0, 0, "PUBLIC", match.target(), match.secrets(), match.base64Ca(),
-                                match.proxyUrl(), event.json())));
+                                match.proxyUrl(), event.json(), match.readAt())));
                     }
                     Outbox.bindNewDelivery(insert, deliveryId, match.webhookId(), event.id(), event.name(), now,
                             place == null ? null : handoff.owner(), leaseExpiresAt);
@@ -160,7 +160,8 @@ public final class EventIngest implements EventListener {
     }
 
     /** A matching webhook with what its attempts need. */
-    private record Match(String webhookId, String target, SigningSecrets secrets, String base64Ca, String proxyUrl) {
+    private record Match(String webhookId, String target, SigningSecrets secrets, String base64Ca, String proxyUrl,
+                         long readAt) {
     }
 
     /**
@@ -196,11 +197,12 @@ public final class EventIngest implements EventListener {
                 }
             }
             List<Match> matches = new ArrayList<>();
+            long readAt = System.nanoTime();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     matches.add(new Match(rows.getString(1), rows.getString(2),
                             SigningSecrets.stored(rows.getString(3), rows.getString(6), rows.getLong(7)),
-                            rows.getString(4), forDelivery(rows.getString(5))));
+                            rows.getString(4), forDelivery(rows.getString(5)), readAt));
                 }
             }
             return matches;

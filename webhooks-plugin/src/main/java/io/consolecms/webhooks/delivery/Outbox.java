@@ -196,12 +196,13 @@ final class Outbox {
                 select.setString(i + 1, ids.get(i));
             }
             List<ClaimedDelivery> deliveries = new ArrayList<>();
+            long readAt = System.nanoTime();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     deliveries.add(new ClaimedDelivery(rows.getString(1), rows.getString(2), rows.getString(3),
                             rows.getString(4), rows.getInt(5), rows.getInt(6), rows.getString(7), rows.getString(8),
                             SigningSecrets.stored(rows.getString(9), rows.getString(13), rows.getLong(14)),
-                            rows.getString(10), forDelivery(rows.getString(11)), rows.getBytes(12)));
+                            rows.getString(10), forDelivery(rows.getString(11)), rows.getBytes(12), readAt));
                 }
             }
             return deliveries;
@@ -211,11 +212,12 @@ final class Outbox {
     /**
      * The current settings of webhooks whose deliveries a host holds, so that a change (trashed, new secret, new
      * target) applies to deliveries already queued; a webhook that no longer exists is {@link
-     * ClaimedDelivery.WebhookSnapshot#DELETED}.
+     * ClaimedDelivery.WebhookSnapshot#deleted deleted}.
      */
     Map<String, ClaimedDelivery.WebhookSnapshot> webhooks(Collection<String> webhookIds) throws SQLException {
         Map<String, ClaimedDelivery.WebhookSnapshot> found = new java.util.HashMap<>();
         List<String> all = List.copyOf(webhookIds);
+        long readAt;
         try (Connection connection = dataSource.getConnection()) {
             for (int from = 0; from < all.size(); from += CHUNK) {
                 List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
@@ -224,15 +226,17 @@ final class Outbox {
                     for (int i = 0; i < chunk.size(); i++) {
                         select.setString(i + 1, chunk.get(i));
                     }
+                    readAt = System.nanoTime();
                     try (ResultSet rows = select.executeQuery()) {
                         while (rows.next()) {
                             found.put(rows.getString(1), new ClaimedDelivery.WebhookSnapshot(rows.getString(2),
                                     rows.getString(3), SigningSecrets.stored(rows.getString(4), rows.getString(7),
-                                    rows.getLong(8)), rows.getString(5), forDelivery(rows.getString(6))));
+                                    rows.getLong(8)), rows.getString(5), forDelivery(rows.getString(6)), readAt));
                         }
                     }
                 }
-                chunk.forEach(id -> found.putIfAbsent(id, ClaimedDelivery.WebhookSnapshot.DELETED));
+                ClaimedDelivery.WebhookSnapshot deleted = ClaimedDelivery.WebhookSnapshot.deleted(readAt);
+                chunk.forEach(id -> found.putIfAbsent(id, deleted));
             }
         }
         return found;

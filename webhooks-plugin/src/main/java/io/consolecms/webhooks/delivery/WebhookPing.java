@@ -94,7 +94,7 @@ final class WebhookPing {
                     delivery = new ClaimedDelivery(deliveryId, webhookId, eventId, EVENT_NAME, 0, 0,
                             rows.getString(1), rows.getString(2),
                             SigningSecrets.stored(rows.getString(3), rows.getString(6), rows.getLong(7)),
-                            rows.getString(4), forDelivery(rows.getString(5)), body);
+                            rows.getString(4), forDelivery(rows.getString(5)), body, System.nanoTime());
                 }
             }
             try (PreparedStatement insert = connection.prepareStatement(EventIngest.INSERT_EVENT)) {

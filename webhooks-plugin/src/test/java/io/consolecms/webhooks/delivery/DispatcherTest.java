@@ -321,6 +321,26 @@ class DispatcherTest {
                 .allSatisfy(request -> assertThat(signatures(request)).containsExactly(expected(request, "new-secret")));
     }
 
+    @Test
+    void aDeliveryPublishedRightAfterARotationIsSignedWithTheNewSecretNotWithSettingsReadBeforeIt() throws Exception {
+        ScriptedReceiver dead = receiver(ScriptedReceiver.hanging());
+        String webhook = db.webhook("project_created", dead.url()).secret("old-secret").insert();
+        startDispatcher(settings(FAST, Duration.ofSeconds(5), 4, 2));
+        ingest.onEvent(projectCreated("acme", "p1"));
+        await().atMost(Duration.ofSeconds(3)).until(() -> dead.requests().size() == 1);
+        // the first delivery hangs, so the dispatcher holds the webhook and reads its settings again every second
+        await().pollDelay(Duration.ofMillis(1_200)).until(() -> true);
+
+        db.update("UPDATE webhooks SET previous_secret = secret, previous_secret_until = ?, secret = ? WHERE id = ?",
+                System.currentTimeMillis() + 60_000, "new-secret", webhook);
+        ingest.onEvent(projectCreated("acme", "p2"));
+
+        // the second delivery read the rotated settings at ingest: the settings the dispatcher read before are older
+        await().atMost(Duration.ofSeconds(3)).until(() -> dead.requests().size() == 2);
+        ScriptedReceiver.Request second = dead.requests().get(1);
+        assertThat(signatures(second)).containsExactly(expected(second, "new-secret"), expected(second, "old-secret"));
+    }
+
     private static List<String> signatures(ScriptedReceiver.Request request) {
         return List.of(request.header("webhook-signature").split(" "));
     }
