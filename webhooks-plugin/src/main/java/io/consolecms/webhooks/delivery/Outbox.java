@@ -217,16 +217,16 @@ final class Outbox {
     Map<String, ClaimedDelivery.WebhookSnapshot> webhooks(Collection<String> webhookIds) throws SQLException {
         Map<String, ClaimedDelivery.WebhookSnapshot> found = new java.util.HashMap<>();
         List<String> all = List.copyOf(webhookIds);
-        long readAt;
         try (Connection connection = dataSource.getConnection()) {
             for (int from = 0; from < all.size(); from += CHUNK) {
                 List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
                 try (PreparedStatement select = connection.prepareStatement("SELECT id, state, target, secret,"
-                        + " base64_ca, proxy_url, previous_secret, previous_secret_until FROM webhooks WHERE id IN (" + placeholders(chunk.size()) + ")")) {
+                        + " base64_ca, proxy_url, previous_secret, previous_secret_until FROM webhooks WHERE id IN ("
+                        + placeholders(chunk.size()) + ")")) {
                     for (int i = 0; i < chunk.size(); i++) {
                         select.setString(i + 1, chunk.get(i));
                     }
-                    readAt = System.nanoTime();
+                    long readAt = System.nanoTime();
                     try (ResultSet rows = select.executeQuery()) {
                         while (rows.next()) {
                             found.put(rows.getString(1), new ClaimedDelivery.WebhookSnapshot(rows.getString(2),
@@ -234,9 +234,9 @@ final class Outbox {
                                     rows.getLong(8)), rows.getString(5), forDelivery(rows.getString(6)), readAt));
                         }
                     }
+                    ClaimedDelivery.WebhookSnapshot deleted = ClaimedDelivery.WebhookSnapshot.deleted(readAt);
+                    chunk.forEach(id -> found.putIfAbsent(id, deleted));
                 }
-                ClaimedDelivery.WebhookSnapshot deleted = ClaimedDelivery.WebhookSnapshot.deleted(readAt);
-                chunk.forEach(id -> found.putIfAbsent(id, deleted));
             }
         }
         return found;
