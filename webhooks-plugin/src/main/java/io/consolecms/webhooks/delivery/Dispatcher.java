@@ -328,7 +328,8 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
         AttemptResult result;
         try {
             result = sender.send(new DeliveryRequest(current.id(), URI.create(current.target()), current.body(),
-                    current.secret(), current.base64Ca(), current.proxyUrl()));
+                    current.secrets().current(), current.secrets().previousAt(at), current.base64Ca(),
+                    current.proxyUrl()));
         } catch (RuntimeException bug) {
             LOG.error("The delivery sender failed on delivery {}", delivery.id(), bug);
             result = AttemptResult.noAnswer("internal error while sending", clock.millis() - at);

@@ -205,7 +205,8 @@ final class Outbox {
     /** Loads the claimed deliveries with their webhooks and event bodies: one query for the whole batch. */
     private static List<ClaimedDelivery> load(Connection connection, List<String> ids) throws SQLException {
         String sql = "SELECT d.id, d.webhook_id, d.event_id, d.event_name, d.attempts, d.round_start,"
-                + " w.state, w.target, w.secret, w.base64_ca, w.proxy_url, e.body"
+                + " w.state, w.target, w.secret, w.base64_ca, w.proxy_url, e.body, w.previous_secret,"
+                + " w.previous_secret_until"
                 + " FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id"
                 + " LEFT JOIN webhooks w ON w.id = d.webhook_id"
                 + " WHERE d.id IN (" + placeholders(ids.size()) + ") ORDER BY d.next_attempt_at";
@@ -214,12 +215,13 @@ final class Outbox {
                 select.setString(i + 1, ids.get(i));
             }
             List<ClaimedDelivery> deliveries = new ArrayList<>();
+            long readAt = System.nanoTime();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     deliveries.add(new ClaimedDelivery(rows.getString(1), rows.getString(2), rows.getString(3),
                             rows.getString(4), rows.getInt(5), rows.getInt(6), rows.getString(7), rows.getString(8),
-                            forDelivery(rows.getString(9)), rows.getString(10), forDelivery(rows.getString(11)),
-                            rows.getBytes(12)));
+                            SigningSecrets.stored(rows.getString(9), rows.getString(13), rows.getLong(14)),
+                            rows.getString(10), forDelivery(rows.getString(11)), rows.getBytes(12), readAt));
                 }
             }
             return deliveries;
@@ -229,7 +231,7 @@ final class Outbox {
     /**
      * The current settings of webhooks whose deliveries a host holds, so that a change (trashed, new secret, new
      * target) applies to deliveries already queued; a webhook that no longer exists is {@link
-     * ClaimedDelivery.WebhookSnapshot#DELETED}.
+     * ClaimedDelivery.WebhookSnapshot#deleted deleted}.
      */
     Map<String, ClaimedDelivery.WebhookSnapshot> webhooks(Collection<String> webhookIds) throws SQLException {
         Map<String, ClaimedDelivery.WebhookSnapshot> found = new java.util.HashMap<>();
@@ -238,19 +240,22 @@ final class Outbox {
             for (int from = 0; from < all.size(); from += CHUNK) {
                 List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
                 try (PreparedStatement select = connection.prepareStatement("SELECT id, state, target, secret,"
-                        + " base64_ca, proxy_url FROM webhooks WHERE id IN (" + placeholders(chunk.size()) + ")")) {
+                        + " base64_ca, proxy_url, previous_secret, previous_secret_until FROM webhooks WHERE id IN ("
+                        + placeholders(chunk.size()) + ")")) {
                     for (int i = 0; i < chunk.size(); i++) {
                         select.setString(i + 1, chunk.get(i));
                     }
+                    long readAt = System.nanoTime();
                     try (ResultSet rows = select.executeQuery()) {
                         while (rows.next()) {
                             found.put(rows.getString(1), new ClaimedDelivery.WebhookSnapshot(rows.getString(2),
-                                    rows.getString(3), forDelivery(rows.getString(4)), rows.getString(5),
-                                    forDelivery(rows.getString(6))));
+                                    rows.getString(3), SigningSecrets.stored(rows.getString(4), rows.getString(7),
+                                    rows.getLong(8)), rows.getString(5), forDelivery(rows.getString(6)), readAt));
                         }
                     }
+                    ClaimedDelivery.WebhookSnapshot deleted = ClaimedDelivery.WebhookSnapshot.deleted(readAt);
+                    chunk.forEach(id -> found.putIfAbsent(id, deleted));
                 }
-                chunk.forEach(id -> found.putIfAbsent(id, ClaimedDelivery.WebhookSnapshot.DELETED));
             }
         }
         return found;

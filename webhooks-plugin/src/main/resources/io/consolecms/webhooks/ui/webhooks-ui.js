@@ -2,7 +2,7 @@
  * The webhooks plugin's part of the admin UI, served by the host at /plugins/webhooks/webhooks-ui.js and loaded
  * by the admin shell (see the shell's js/extensions.js for the interface). It adds what only webhooks have:
  * the event-catalog picker with each event's description, the scope and last-delivery columns, and a
- * Deliveries panel with attempts, Redeliver, Send test event and Refresh.
+ * Deliveries panel with attempts, Redeliver, Send test event and Refresh, and a Signing secret panel with Rotate secret.
  * Every value from the server is rendered as text through ctx.h.
  */
 
@@ -233,12 +233,83 @@ export default function webhooksUi(ctx) {
     return refreshPage;
   }
 
+  /**
+   * The webhook's signing secret: whether it has one, and Rotate secret, a dialog that replaces it while the old one
+   * keeps signing for a while (POST /api/webhooks/{_id}/secret). The server's messages show beside the fields and the
+   * dialog stays open with what was typed until the rotation is accepted or cancelled. No secret is ever shown.
+   */
+  function secretPanel(doc, container, { refresh: refreshPage }) {
+    const rotate = h('button', { type: 'button', class: 'button', text: 'Rotate secret', dataset: { action: 'rotate-secret' } });
+    const outcome = h('div', { role: 'status', 'aria-live': 'polite' });
+    container.append(
+      h('p', { class: 'help', text: doc.hasSecret
+        ? 'Deliveries are signed with this webhook\'s secret: X-Mia-Signature and webhook-signature (Standard Webhooks). '
+          + 'Rotating it signs with the new secret at once; during the overlap webhook-signature also carries the old '
+          + 'secret\'s signature, so receivers can switch without rejecting a delivery.'
+        : 'This webhook has no secret: its deliveries are not signed. Rotate secret sets one.' }),
+      h('div', { class: 'panel-toolbar' }, rotate), outcome);
+    rotate.addEventListener('click', () => busy(rotate, async () => {
+      const result = await rotateDialog(doc);
+      if (!result) return;
+      const until = result.previousSecretUntil;
+      outcome.replaceChildren(h('p', { class: 'notice notice-success', dataset: { outcome: 'rotated' },
+        text: until ? `Secret rotated. The previous secret also signs deliveries until ${formatTime(until)}.`
+          : 'Secret rotated. Deliveries are signed with the new secret only.' }));
+      toast('Secret rotated.', 'success');
+    }));
+    return refreshPage;
+  }
+
+  async function rotateDialog(doc) {
+    let typed = { secret: '', keepPreviousFor: doc.hasSecret ? '24h' : '0' };
+    let problems = [];
+    for (;;) {
+      const secret = h('input', { id: 'rotate-secret', name: 'secret', type: 'password', autocomplete: 'new-password',
+        value: typed.secret, dataset: { autofocus: '' }, 'aria-describedby': 'rotate-secret-help rotate-secret-error' });
+      const keep = h('input', { id: 'rotate-keep', name: 'keepPreviousFor', type: 'text', autocomplete: 'off',
+        value: typed.keepPreviousFor, 'aria-describedby': 'rotate-keep-help rotate-keep-error' });
+      const errorOf = (name) => problems.filter((p) => p.field === name).map((p) => p.message).join('; ');
+      const row = (input, label, helpText, name) => {
+        const message = errorOf(name);
+        if (message) input.setAttribute('aria-invalid', 'true');
+        return h('div', { class: `field${message ? ' has-error' : ''}`, dataset: { field: name } },
+          h('label', { for: input.id, class: 'field-label', text: label }), input,
+          h('p', { id: `${input.id}-help`, class: 'help', text: helpText }),
+          h('p', { id: `${input.id}-error`, class: 'field-error', hidden: !message, text: message }));
+      };
+      const general = problems.filter((p) => !p.field || !['secret', 'keepPreviousFor'].includes(p.field));
+      const content = h('div', { class: 'rotate-secret' },
+        general.length ? h('p', { class: 'notice notice-error', role: 'alert',
+          text: general.map((p) => (p.field ? `${p.field} ${p.message}` : p.message)).join('; ') }) : null,
+        row(secret, 'New secret', '1 to 256 characters. A secret starting with whsec_ is a Standard Webhooks secret '
+          + '(base64 key after the prefix). It is never shown again.', 'secret'),
+        row(keep, 'Keep the previous secret for', 'How long the old secret keeps signing next to the new one: '
+          + 'e.g. 30m, 24h, 7d (at most 30d); 0 for no overlap.', 'keepPreviousFor'));
+      const answer = await ctx.openDialog({
+        title: 'Rotate secret', content,
+        actions: [{ label: 'Cancel', value: 'cancel' }, { label: 'Rotate secret', kind: 'primary', value: 'rotate' }],
+      });
+      if (answer !== 'rotate') return null;
+      typed = { secret: secret.value, keepPreviousFor: keep.value.trim() };
+      try {
+        return await api.post(`/api/webhooks/${encodeURIComponent(doc._id)}/secret`,
+          { secret: typed.secret, keepPreviousFor: typed.keepPreviousFor || null });
+      } catch (error) {
+        if (error.status !== 400 || !Array.isArray(error.errors) || error.errors.length === 0) throw error;
+        problems = error.errors;
+      }
+    }
+  }
+
   return {
     description: 'A webhook POSTs every Console event of its type to your URL, signed with X-Mia-Signature when '
       + 'it has a secret. Only published webhooks receive events; open one to see its deliveries or send a test event.',
     title: (doc) => `${doc.eventName || 'Webhook'} → ${hostOf(doc.target)}`,
     fieldEditors: { eventName: eventPicker },
     columns,
-    detailPanels: [{ id: 'deliveries', title: 'Deliveries', placement: 'before-form', render: deliveriesPanel }],
+    detailPanels: [
+      { id: 'deliveries', title: 'Deliveries', placement: 'before-form', render: deliveriesPanel },
+      { id: 'secret', title: 'Signing secret', placement: 'before-form', render: secretPanel },
+    ],
   };
 }

@@ -289,4 +289,80 @@ class DispatcherTest {
         await().until(() -> db.deliveriesOf(webhook).stream().allMatch(row -> "succeeded".equals(row.get("status"))));
         assertThat(receiver.requests().stream().map(request -> request.header("webhook-id")).distinct()).hasSize(30);
     }
+
+    @Test
+    void queuedDeliveriesAreSignedWithBothSecretsDuringARotationsOverlapAndWithTheNewOneAfterIt() throws Exception {
+        ScriptedReceiver dead = receiver(ScriptedReceiver.hanging());
+        String webhook = db.webhook("project_created", dead.url()).secret("old-secret").insert();
+        startDispatcher(settings(FAST, Duration.ofSeconds(1), 4, 1));
+        for (int i = 0; i < 8; i++) {
+            ingest.onEvent(projectCreated("acme", "p" + i));
+        }
+        await().atMost(Duration.ofSeconds(3)).until(() -> dead.requests().size() == 1);
+        assertThat(signatures(dead.requests().get(0))).containsExactly(expected(dead.requests().get(0), "old-secret"));
+
+        // a rotation as the collection stores it, while the other deliveries wait in memory behind the hung one
+        long until = System.currentTimeMillis() + 2_500;
+        db.update("UPDATE webhooks SET previous_secret = secret, previous_secret_until = ?, secret = ? WHERE id = ?",
+                until, "new-secret", webhook);
+
+        // one attempt at a time, each taking the 1 s timeout; the settings are read again within a second
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> dead.requests().stream().anyMatch(request -> request.receivedAtMillis() > until + 1_500));
+        List<ScriptedReceiver.Request> both = dead.requests().stream()
+                .filter(request -> signatures(request).size() == 2).toList();
+        assertThat(both).isNotEmpty().allSatisfy(request -> assertThat(signatures(request))
+                .containsExactly(expected(request, "new-secret"), expected(request, "old-secret")));
+        assertThat(both).allSatisfy(request -> assertThat(request.header("X-Mia-Signature"))
+                .isEqualTo(miaSignature(request.body(), "new-secret")));
+        assertThat(dead.requests()).filteredOn(request -> request.receivedAtMillis() > until + 500)
+                .isNotEmpty()
+                .allSatisfy(request -> assertThat(signatures(request)).containsExactly(expected(request, "new-secret")));
+    }
+
+    @Test
+    void aDeliveryPublishedRightAfterARotationIsSignedWithTheNewSecretNotWithSettingsReadBeforeIt() throws Exception {
+        ScriptedReceiver dead = receiver(ScriptedReceiver.hanging());
+        String webhook = db.webhook("project_created", dead.url()).secret("old-secret").insert();
+        startDispatcher(settings(FAST, Duration.ofSeconds(5), 4, 2));
+        ingest.onEvent(projectCreated("acme", "p1"));
+        await().atMost(Duration.ofSeconds(3)).until(() -> dead.requests().size() == 1);
+        // the first delivery hangs, so the dispatcher holds the webhook and reads its settings again every second
+        await().pollDelay(Duration.ofMillis(1_200)).until(() -> true);
+
+        db.update("UPDATE webhooks SET previous_secret = secret, previous_secret_until = ?, secret = ? WHERE id = ?",
+                System.currentTimeMillis() + 60_000, "new-secret", webhook);
+        ingest.onEvent(projectCreated("acme", "p2"));
+
+        // the second delivery read the rotated settings at ingest: the settings the dispatcher read before are older
+        await().atMost(Duration.ofSeconds(3)).until(() -> dead.requests().size() == 2);
+        ScriptedReceiver.Request second = dead.requests().get(1);
+        assertThat(signatures(second)).containsExactly(expected(second, "new-secret"), expected(second, "old-secret"));
+    }
+
+    private static List<String> signatures(ScriptedReceiver.Request request) {
+        return List.of(request.header("webhook-signature").split(" "));
+    }
+
+    /** The signature the official Standard Webhooks library makes for the request's id, timestamp and body. */
+    private static String expected(ScriptedReceiver.Request request, String secret) {
+        try {
+            return new com.standardwebhooks.Webhook(secret.getBytes(StandardCharsets.UTF_8)).sign(
+                    request.header("webhook-id"), Long.parseLong(request.header("webhook-timestamp")),
+                    request.bodyText());
+        } catch (com.standardwebhooks.exceptions.WebhookSigningException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    private static String miaSignature(byte[] body, String secret) {
+        try {
+            java.security.MessageDigest sha256 = java.security.MessageDigest.getInstance("SHA-256");
+            sha256.update(body);
+            sha256.update(secret.getBytes(StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(sha256.digest());
+        } catch (java.security.NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
 }

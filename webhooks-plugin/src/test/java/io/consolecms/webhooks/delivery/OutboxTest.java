@@ -101,7 +101,7 @@ class OutboxTest {
         ClaimedDelivery claimed = outbox.claim("me", 10, LEASE, Set.of()).get(0);
 
         assertThat(claimed.target()).isEqualTo("https://a.test/hook");
-        assertThat(claimed.secret()).isEqualTo("s");
+        assertThat(claimed.secrets().current()).isEqualTo("s");
         assertThat(claimed.base64Ca()).isEqualTo("Q0E=");
         assertThat(claimed.proxyUrl()).isEqualTo("http://proxy.test:3128");
         assertThat(claimed.body()).isEqualTo(event.json());

@@ -7,8 +7,8 @@ import org.junit.jupiter.api.Test;
 class TargetQueuesTest {
 
     private static ClaimedDelivery delivery(String id) {
-        return new ClaimedDelivery(id, "w1", "e1", "project_created", 0, 0, "PUBLIC", "http://a.test/", null, null,
-                null, new byte[0]);
+        return new ClaimedDelivery(id, "w1", "e1", "project_created", 0, 0, "PUBLIC", "http://a.test/",
+                SigningSecrets.NONE, null, null, new byte[0], 0L);
     }
 
     @Test
