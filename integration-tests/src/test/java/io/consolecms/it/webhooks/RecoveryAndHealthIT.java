@@ -121,7 +121,8 @@ class RecoveryAndHealthIT {
         await().atMost(Duration.ofSeconds(20)).until(() -> requestsTo("/a") == 12);
         assertThat(receiver.requests().stream().filter(r -> r.path().equals("/a")).map(r -> r.header("webhook-id"))
                 .distinct()).hasSize(3);
-        await().atMost(Duration.ofSeconds(20)).until(() -> stats(a, 24).path("attempts").path("succeeded").asInt() == 6);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> stats(a, 24).path("attempts").path("succeeded").asInt() == 6);
     }
 
     @Test

@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.consolecms.webhooks.ObjectId;
 import io.consolecms.webhooks.catalog.EventCatalog;
 import jakarta.ws.rs.core.MultivaluedMap;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -21,6 +23,7 @@ import java.util.Set;
 final class RedeliveryRequest {
 
     static final Set<String> MEMBERS = Set.of("since", "until", "status", "eventName", "webhookId");
+    private static final String MEMBER_LIST = "since, until, status, eventName, webhookId";
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The largest epoch milliseconds accepted as a number: what 15 digits hold, as in the query form. */
     private static final long MAX_MILLIS = 999_999_999_999_999L;
@@ -39,8 +42,7 @@ final class RedeliveryRequest {
                                   EventCatalog catalog, Instant now) {
         Map<String, String> members = body.length == 0 || isBlank(body) ? fromQuery(query)
                 : fromBody(body, contentType, query);
-        Instant since = members.get("since") == null
-                ? throwMissingSince() : WebhookRedeliverResource.parseTime("since", members.get("since"));
+        Instant since = WebhookRedeliverResource.parseSince(members.get("since"));
         Instant until = members.get("until") == null ? now : WebhookRedeliverResource.parseTime("until",
                 members.get("until"));
         if (!until.isAfter(since)) {
@@ -56,10 +58,6 @@ final class RedeliveryRequest {
             throw ApiErrors.badRequest("webhookId", "is not a webhook id: 24 lowercase hexadecimal digits");
         }
         return new RedeliveryFilter(since, until, status, eventName, webhookId);
-    }
-
-    private static Instant throwMissingSince() {
-        throw ApiErrors.badRequest("since", "is required: an ISO-8601 time or epoch milliseconds");
     }
 
     private static DeliveryStatus status(String text) {
@@ -88,7 +86,7 @@ final class RedeliveryRequest {
         for (Map.Entry<String, List<String>> parameter : query.entrySet()) {
             String name = parameter.getKey();
             if (!MEMBERS.contains(name)) {
-                throw ApiErrors.badRequest(name, "is not a filter of redelivery: use " + String.join(", ", sorted()));
+                throw ApiErrors.badRequest(name, "is not a filter of redelivery: use " + MEMBER_LIST);
             }
             if (parameter.getValue().size() > 1) {
                 throw ApiErrors.badRequest(name, "is given more than once");
@@ -104,7 +102,7 @@ final class RedeliveryRequest {
 
     private static Map<String, String> fromBody(byte[] body, String contentType,
                                                 MultivaluedMap<String, String> query) {
-        if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             throw ApiErrors.unsupportedMediaType("body", "must be JSON (Content-Type: application/json)");
         }
         if (!query.isEmpty()) {
@@ -116,11 +114,12 @@ final class RedeliveryRequest {
             root = JSON.readTree(body);
         } catch (JsonProcessingException malformed) {
             throw ApiErrors.badRequest("body", "is not valid JSON");
-        } catch (java.io.IOException unreadable) {
+        } catch (IOException unreadable) {
             throw ApiErrors.badRequest("body", "cannot be read");
         }
         if (root == null || !root.isObject()) {
-            throw ApiErrors.badRequest("body", "must be a JSON object {since, until?, status?, eventName?, webhookId?}");
+            throw ApiErrors.badRequest("body",
+                    "must be a JSON object {since, until?, status?, eventName?, webhookId?}");
         }
         Map<String, String> members = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
@@ -128,7 +127,7 @@ final class RedeliveryRequest {
             String name = member.getKey();
             JsonNode value = member.getValue();
             if (!MEMBERS.contains(name)) {
-                throw ApiErrors.badRequest(name, "is not a filter of redelivery: use " + String.join(", ", sorted()));
+                throw ApiErrors.badRequest(name, "is not a filter of redelivery: use " + MEMBER_LIST);
             }
             if (value.isNull()) {
                 continue;
@@ -148,9 +147,5 @@ final class RedeliveryRequest {
             }
         }
         return members;
-    }
-
-    private static List<String> sorted() {
-        return List.of("since", "until", "status", "eventName", "webhookId");
     }
 }

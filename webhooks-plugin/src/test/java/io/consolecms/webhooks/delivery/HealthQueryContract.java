@@ -72,8 +72,8 @@ abstract class HealthQueryContract {
     private static String delivery(DeliveryDatabase db, String webhook, String status, String createdAt) {
         String event = ObjectId.next();
         long created = Instant.parse(createdAt).toEpochMilli();
-        db.update("INSERT INTO webhook_events (id, event_name, event_timestamp, body, created_at) VALUES (?, ?, 0, ?, ?)",
-                event, "project_created", "{}".getBytes(), created);
+        db.update("INSERT INTO webhook_events (id, event_name, event_timestamp, body, created_at)"
+                + " VALUES (?, ?, 0, ?, ?)", event, "project_created", "{}".getBytes(), created);
         String id = ObjectId.next();
         db.update("INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_name, status, attempts, created_at,"
                 + " updated_at) VALUES (?, ?, ?, 'project_created', ?, 0, ?, ?)", id, webhook, event, status, created,
