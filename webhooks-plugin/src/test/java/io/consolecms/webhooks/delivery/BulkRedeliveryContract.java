@@ -98,7 +98,7 @@ abstract class BulkRedeliveryContract {
                 event.setString(2, eventName);
                 event.setBytes(3, "{}".getBytes());
                 event.setLong(4, created);
-                event.executeUpdate();
+                event.addBatch();
                 delivery.setString(1, ObjectId.next());
                 delivery.setString(2, webhook);
                 delivery.setString(3, eventId);
@@ -106,8 +106,10 @@ abstract class BulkRedeliveryContract {
                 delivery.setString(5, status);
                 delivery.setLong(6, created);
                 delivery.setLong(7, created);
-                delivery.executeUpdate();
+                delivery.addBatch();
             }
+            event.executeBatch();
+            delivery.executeBatch();
         }
     }
 }
