@@ -40,6 +40,7 @@ public final class Receiver implements AutoCloseable {
     private final String secret;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger status = new AtomicInteger(200);
+    private final java.util.concurrent.atomic.AtomicLong delayMillis = new java.util.concurrent.atomic.AtomicLong();
 
     private Receiver(HttpServer server, String secret) {
         this.server = server;
@@ -53,6 +54,14 @@ public final class Receiver implements AutoCloseable {
             boolean valid = secret == null ? signature == null : sign(body, secret).equals(signature);
             requests.add(new Request(exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()),
                     body, valid, Instant.now()));
+            long delay = delayMillis.get();
+            if (delay > 0) {
+                try {
+                    Thread.sleep(delay);
+                } catch (InterruptedException stopping) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             byte[] answer = "{\"received\":true}".getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(status.get(), answer.length);
@@ -78,6 +87,12 @@ public final class Receiver implements AutoCloseable {
     /** Answers every later request with this status. */
     public Receiver answer(int statusCode) {
         status.set(statusCode);
+        return this;
+    }
+
+    /** Waits this long before answering each later request (read in full first). */
+    public Receiver delay(java.time.Duration delay) {
+        delayMillis.set(delay.toMillis());
         return this;
     }
 

@@ -52,6 +52,17 @@ final class DeliveryLog {
                 + " LIMIT ? OFFSET ?";
     }
 
+    /** A webhook's state ({@code PUBLIC}, {@code DRAFT}, …), or empty when there is no webhook with that id. */
+    Optional<String> webhookState(String webhookId) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement("SELECT state FROM webhooks WHERE id = ?")) {
+            select.setString(1, webhookId);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
     /** A webhook's deliveries, newest first; {@code status} may be {@code null} for all. */
     List<DeliveryView> list(String webhookId, DeliveryStatus status, int limit, int skip) throws SQLException {
         String sql = listSql(status != null);
@@ -129,22 +140,6 @@ final class DeliveryLog {
             update.setLong(3, now);
             update.setString(4, deliveryId);
             return update.executeUpdate() > 0;
-        }
-    }
-
-    /** Makes every failed delivery of a webhook created at or after {@code since} pending again, as {@link #redeliver}. */
-    int redeliverFailedSince(String webhookId, Instant since) throws SQLException {
-        long now = clock.millis();
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement update = connection.prepareStatement("UPDATE webhook_deliveries SET status = 'pending',"
-                     + " next_attempt_at = ?, " + DUE_NOW + ", round_start = attempts, updated_at = ?"
-                     + " WHERE webhook_id = ? AND status = 'failed' AND created_at >= ?")) {
-            update.setLong(1, now);
-            update.setLong(2, now);
-            update.setLong(3, now);
-            update.setString(4, webhookId);
-            update.setLong(5, since.toEpochMilli());
-            return update.executeUpdate();
         }
     }
 

@@ -1,6 +1,7 @@
 package io.consolecms.webhooks.delivery;
 
 import io.consolecms.plugin.PluginContext;
+import io.consolecms.webhooks.catalog.EventCatalog;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -8,8 +9,8 @@ import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
- * Wires the delivery side of the plugin: the event listener, the dispatcher and the delivery log API. What
- * {@link #start} opens, {@link #close} shuts.
+ * Wires the delivery side of the plugin: the event listener, the dispatcher, the delivery log API, bulk redelivery and
+ * webhook health. What {@link #start} opens, {@link #close} shuts.
  */
 public final class DeliveryModule implements AutoCloseable {
 
@@ -48,7 +49,10 @@ public final class DeliveryModule implements AutoCloseable {
             context.addEventListener(new EventIngest(writer, dispatcher, clock));
             context.addResource(new WebhookDeliveriesResource(log));
             context.addResource(new DeliveriesResource(log, dispatcher::wake));
-            context.addResource(new WebhookRedeliverResource(log, dispatcher::wake));
+            BulkRedelivery bulk = new BulkRedelivery(dataSource, writer, dispatcher::wake, clock);
+            context.addResource(new WebhookRedeliverResource(log, bulk));
+            context.addResource(new DeliveriesRedeliverResource(log, bulk, EventCatalog.standard(), clock));
+            context.addResource(new WebhookStatsResource(log, new HealthQuery(dataSource, clock)));
             context.addResource(new WebhookTestResource(new WebhookPing(dataSource, outbox, sender, settings, clock)));
             dispatcher.start();
         } catch (RuntimeException failure) {

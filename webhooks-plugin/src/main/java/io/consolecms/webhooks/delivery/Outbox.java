@@ -384,7 +384,8 @@ final class Outbox {
 
     private static void insertAttempts(Connection connection, List<Settlement> settlements) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO webhook_attempts (delivery_id,"
-                + " attempt_no, at, duration_ms, status_code, error, response_body) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                + " attempt_no, at, duration_ms, status_code, error, response_body, webhook_id)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             int batched = 0;
             for (Settlement settlement : settlements) {
                 AttemptResult result = settlement.outcome().result();
@@ -398,6 +399,7 @@ final class Outbox {
                 setInt(insert, 5, result.statusCode());
                 insert.setString(6, result.error());
                 insert.setString(7, ResponseBodies.cut(result.responseBody()));
+                insert.setString(8, settlement.outcome().delivery().webhookId());
                 insert.addBatch();
                 batched++;
             }

@@ -131,7 +131,10 @@ class PostgresDeliveryTest {
                     .satisfies(view -> assertThat(view.attempts()).isEqualTo(2));
             assertThat(log.find(deliveryId).orElseThrow().attempts()).hasSize(2);
             assertThat(log.redeliver(deliveryId)).isTrue();
-            assertThat(log.redeliverFailedSince(webhook, java.time.Instant.EPOCH)).isZero();
+            assertThat(new BulkRedelivery(db.dataSource, writer, () -> { }, Clock.systemUTC()).redeliver(
+                    new RedeliveryFilter(java.time.Instant.EPOCH, java.time.Instant.now().plusSeconds(60),
+                            DeliveryStatus.FAILED, null, webhook), false))
+                    .as("the redelivered delivery is pending, no longer failed").isZero();
         }
     }
 }
