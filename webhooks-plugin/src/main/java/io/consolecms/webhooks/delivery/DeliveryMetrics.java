@@ -28,15 +28,16 @@ final class DeliveryMetrics implements AutoCloseable {
 
     DeliveryMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.succeeded = outcome("succeeded", "Deliveries that succeeded");
-        this.failed = outcome("failed", "Deliveries given up: attempts ran out, 410 Gone, or undeliverable");
-        this.retried = outcome("retried", "Failed attempts after which another attempt is scheduled");
+        this.succeeded = outcome("succeeded");
+        this.failed = outcome("failed");
+        this.retried = outcome("retried");
         this.attempts = Timer.builder("webhook.attempt.duration").description("Duration of delivery attempts")
                 .serviceLevelObjectives(BUCKETS).register(registry);
     }
 
-    private Counter outcome(String outcome, String description) {
-        return Counter.builder("webhook.deliveries").description(description).tag("outcome", outcome)
+    private Counter outcome(String outcome) {
+        return Counter.builder("webhook.deliveries").description("Deliveries settled (succeeded, failed: given up)"
+                        + " and failed attempts followed by another (retried)").tag("outcome", outcome)
                 .register(registry);
     }
 

@@ -51,7 +51,8 @@ public final class DeliveryModule implements AutoCloseable {
         DeliveryMetrics metrics = new DeliveryMetrics(context.meterRegistry());
         PendingBacklog backlog = new PendingBacklog(dataSource, clock, context.meterRegistry());
         Dispatcher dispatcher = new Dispatcher(outbox, writer, sender, settings, metrics);
-        Retention retention = new Retention(dataSource, writer, settings.retention(), clock);
+        Retention retention = new Retention(dataSource, writer, settings.retention(), clock,
+                context.meterRegistry());
         DeliveryLog log = new DeliveryLog(dataSource, clock);
         DeliveryModule module = new DeliveryModule(settings, sender, writer, dispatcher, metrics, backlog, retention);
         try {

@@ -1,5 +1,7 @@
 package io.consolecms.webhooks.delivery;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -31,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * the delivery tables: a few statements by primary key in the writer's next transaction, which re-checks under row
  * locks that each delivery is still settled and old (a redelivery may have made it pending meanwhile). It waits for
  * that commit, then pauses as long as the batch took before the next one, so that pruning a backlog of millions takes
- * at most about half of the writer's time and ingest and outcomes keep flowing between its batches.
+ * at most about half of the writer's time and ingest and outcomes keep flowing between its batches. What it deleted is
+ * counted by {@code webhook_retention_deleted_total{table}}.
  */
 final class Retention implements AutoCloseable {
 
@@ -48,6 +51,9 @@ final class Retention implements AutoCloseable {
     private final Duration interval;
     private final Thread thread;
     private final Semaphore wakeup = new Semaphore(0);
+    private final MeterRegistry registry;
+    private final Counter deletedDeliveries;
+    private final Counter deletedEvents;
     private volatile boolean stopping;
 
     /** A delivery to delete and its event. */
@@ -58,7 +64,7 @@ final class Retention implements AutoCloseable {
     private record Deleted(int deliveries, int events) {
     }
 
-    Retention(DataSource dataSource, GroupCommit writer, Duration retention, Clock clock) {
+    Retention(DataSource dataSource, GroupCommit writer, Duration retention, Clock clock, MeterRegistry registry) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.writer = Objects.requireNonNull(writer, "writer");
         this.retention = Objects.requireNonNull(retention, "retention");
@@ -66,8 +72,17 @@ final class Retention implements AutoCloseable {
         Duration half = retention.dividedBy(2);
         this.interval = half.compareTo(MAX_INTERVAL) > 0 ? MAX_INTERVAL
                 : half.compareTo(MIN_INTERVAL) < 0 ? MIN_INTERVAL : half;
+        this.registry = registry;
+        this.deletedDeliveries = deleted("webhook_deliveries");
+        this.deletedEvents = deleted("webhook_events");
         this.thread = new Thread(this::sweepLoop, "webhooks-retention");
         this.thread.setDaemon(true);
+    }
+
+    private Counter deleted(String table) {
+        return Counter.builder("webhook.retention.deleted")
+                .description("Rows the retention deleted: settled deliveries (with their attempts), unneeded events")
+                .tag("table", table).register(registry);
     }
 
     /** Starts sweeping; the first sweep runs after one interval, not during the plugin's start. */
@@ -107,6 +122,8 @@ final class Retention implements AutoCloseable {
                 Deleted deleted = delete(batch, cutoff);
                 deliveries += deleted.deliveries();
                 events += deleted.events();
+                deletedDeliveries.increment(deleted.deliveries());
+                deletedEvents.increment(deleted.events());
                 TimeUnit.NANOSECONDS.sleep(Math.max(MIN_PAUSE_NANOS, System.nanoTime() - started));
             } while (batch.size() == BATCH && !stopping);
         }
@@ -213,9 +230,14 @@ final class Retention implements AutoCloseable {
         return index;
     }
 
-    /** Stops sweeping; a batch being deleted is committed or not, never half. Before the writer closes. */
+    /**
+     * Stops sweeping (a batch being deleted is committed or not, never half) and removes the counters. Before the
+     * writer closes.
+     */
     @Override
     public void close() {
+        registry.remove(deletedDeliveries);
+        registry.remove(deletedEvents);
         stopping = true;
         wakeup.release();
         try {

@@ -2,6 +2,7 @@ package io.consolecms.webhooks.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -27,6 +28,7 @@ abstract class RetentionContract {
     private static final String INSERT_ATTEMPT = "INSERT INTO webhook_attempts (delivery_id, attempt_no, at,"
             + " duration_ms, status_code) VALUES (?, ?, ?, 5, 500)";
 
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private DeliveryDatabase db;
     private GroupCommit writer;
     private Retention retention;
@@ -39,7 +41,7 @@ abstract class RetentionContract {
     void start() throws Exception {
         db = freshDatabase();
         writer = new GroupCommit(db.dataSource);
-        retention = new Retention(db.dataSource, writer, RETENTION, Clock.systemUTC());
+        retention = new Retention(db.dataSource, writer, RETENTION, Clock.systemUTC(), meters);
         webhook = db.webhook("project_created", "http://a.test/").insert();
     }
 
@@ -64,6 +66,10 @@ abstract class RetentionContract {
         assertThat(ids("webhook_deliveries")).isEmpty();
         assertThat(db.rows("SELECT * FROM webhook_attempts")).isEmpty();
         assertThat(ids("webhook_events")).isEmpty();
+        assertThat(meters.get("webhook.retention.deleted").tag("table", "webhook_deliveries").counter().count())
+                .isEqualTo(2);
+        assertThat(meters.get("webhook.retention.deleted").tag("table", "webhook_events").counter().count())
+                .isEqualTo(2);
     }
 
     @Test
