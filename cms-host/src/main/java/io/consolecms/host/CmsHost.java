@@ -185,6 +185,8 @@ public final class CmsHost implements AutoCloseable {
         LOG.info("admin token: {}", tokens.adminSource());
         LOG.info("core token: {}", tokens.coreSource());
         LOG.info("secret key: {}", AtRestKeys.source(settings.environment(), settings.dataDir()));
+        LOG.info("metrics: GET /metrics with the admin token{}",
+                settings.metricsToken().isPresent() ? " or CMS_METRICS_TOKEN" : "");
         LOG.info("listening on {}", http.baseUri());
     }
 }
