@@ -136,7 +136,9 @@ final class Retention implements AutoCloseable {
     private List<Candidate> candidates(DeliveryStatus status, long cutoff) throws SQLException {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement select = connection.prepareStatement("SELECT id, event_id FROM webhook_deliveries"
-                     + " WHERE status = ? AND created_at < ? AND updated_at < ? ORDER BY created_at LIMIT ?")) {
+                     + " WHERE status = ? AND created_at < ? AND updated_at < ? LIMIT ?")) {
+            // no ORDER BY: H2 sorts every row of the range for it (a million at a time) instead of reading the
+            // index in order; the index range alone yields the oldest first and stops at the limit
             select.setString(1, status.value());
             select.setLong(2, cutoff);
             select.setLong(3, cutoff);
