@@ -48,7 +48,8 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 public final class Bench {
 
     static final List<String> STAGES =
-            List.of("wire", "jvm", "ingest", "latency", "fanout", "e2e", "hung", "drain", "heap", "replicas");
+            List.of("wire", "jvm", "ingest", "latency", "fanout", "e2e", "hung", "drain", "heap", "replicas",
+                    "retention");
     static final String ADMIN = "bench-admin-token";
     static final String CORE = "bench-core-token";
     private static final long STARTED = System.nanoTime();
@@ -158,6 +159,7 @@ public final class Bench {
                 }
                 case "heap" -> stage(stage, 900, this::heap);
                 case "replicas" -> stage(stage, 900, this::replicas);
+                case "retention" -> stage(stage, 1800, this::retention);
                 default -> throw new IllegalStateException(stage);
             }
         }
@@ -725,6 +727,120 @@ public final class Bench {
     }
 
     // --------------------------------------------------------------------------------------------------- helpers
+
+    /**
+     * 11. Retention: 1,000,000 settled deliveries (with their events and one attempt each) two days old, written
+     * straight into the host's H2 file while it is stopped; then publish latency as in {@code latency} (one publisher,
+     * one matching webhook on nginx), first with a retention that keeps them all, then, on the same database, with
+     * {@code CMS_WEBHOOKS_RETENTION=1d} while the retention deletes them (progress read from
+     * {@code webhook_retention_deleted_total}); then how long the rest takes to go.
+     */
+    private void retention() throws Exception {
+        int settled = quick ? 50_000 : 1_000_000;
+        int samples = quick ? 500 : 2000;
+        int warmup = quick ? 100 : 200;
+        HostProcess host = host("-Xmx1g", "CMS_WEBHOOKS_RETENTION", "3650d");
+        String webhookId = webhook(host.api(), "project_created", "acme", nginx.url("/retention"));
+        host.stop();
+        long filling = System.nanoTime();
+        progress("  writing " + settled + " settled deliveries into the stopped host's database");
+        fillSettled(host.dataDir(), webhookId, settled);
+        out.put("retention_settled_rows", settled);
+        out.put("retention_fill_s", round((System.nanoTime() - filling) / 1e9));
+        String events = host.baseUri() + "/api/events";
+
+        progress("  host: restarting with CMS_WEBHOOKS_RETENTION 3650d (nothing to delete)");
+        host.start();
+        long[] without = Load.sequential(events, CORE, warmup, samples, 300, i -> event("project_created", "acme", i));
+        out.put("retention_without_p50_ms", round(Load.percentileMs(without, 0.50)));
+        out.put("retention_without_p99_ms", round(Load.percentileMs(without, 0.99)));
+        host.stop();
+
+        progress("  host: restarting with CMS_WEBHOOKS_RETENTION 1d");
+        host.env("CMS_WEBHOOKS_RETENTION", "1d").start();
+        Api api = host.api();
+        long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (retentionDeleted(api) == 0 && System.nanoTime() < waitUntil) {
+            Thread.sleep(200); // the first sweep comes one interval (30 s) after the start
+        }
+        long firstSeen = System.nanoTime();
+        double before = retentionDeleted(api);
+        long measuring = System.nanoTime();
+        long[] pruning = Load.sequential(events, CORE, warmup, samples, 300, i -> event("project_created", "acme", i));
+        double seconds = (System.nanoTime() - measuring) / 1e9;
+        double during = retentionDeleted(api) - before;
+        out.put("retention_pruning_p50_ms", round(Load.percentileMs(pruning, 0.50)));
+        out.put("retention_pruning_p99_ms", round(Load.percentileMs(pruning, 0.99)));
+        out.put("retention_p99_ratio", ratio(Load.percentileMs(pruning, 0.99), Load.percentileMs(without, 0.99)));
+        out.put("retention_p99_ratio_target", 2);
+        out.put("retention_deleted_while_measuring", (long) during);
+        out.put("retention_deleted_per_s_while_measuring", round(during / seconds));
+        progress("  publish p99 " + out.get("retention_without_p99_ms") + " ms without pruning, "
+                + out.get("retention_pruning_p99_ms") + " ms while " + (long) during + " deliveries were deleted");
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(quick ? 120 : 600);
+        double deleted = retentionDeleted(api);
+        while (deleted < settled && System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+            deleted = retentionDeleted(api);
+        }
+        double pruneSeconds = (System.nanoTime() - firstSeen) / 1e9;
+        out.put("retention_deleted", (long) deleted);
+        out.put("retention_complete", deleted >= settled);
+        out.put("retention_deleted_per_s", round((deleted - before) / pruneSeconds));
+        progress("  retention deleted " + (long) deleted + " of " + settled + ", about " + out.get(
+                "retention_deleted_per_s") + "/s");
+    }
+
+    /**
+     * Writes {@code count} settled deliveries of {@code webhookId} (one in ten failed), each with its event and one
+     * attempt, all two days old, into the H2 database of a stopped host, 100,000 rows a transaction.
+     */
+    private static void fillSettled(Path dataDir, String webhookId, int count) throws SQLException {
+        long old = System.currentTimeMillis() - TimeUnit.DAYS.toMillis(2);
+        byte[] body = event("project_created", "acme", 1).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (Connection connection = java.sql.DriverManager.getConnection("jdbc:h2:file:" + dataDir.resolve("cms"),
+                "sa", "")) {
+            for (int from = 1; from <= count; from += 100_000) {
+                int to = Math.min(count, from + 99_999);
+                try (PreparedStatement events = connection.prepareStatement("INSERT INTO webhook_events (id,"
+                        + " event_name, event_timestamp, body, created_at) SELECT 'bench-e' || X, 'project_created',"
+                        + " 1732780800000, ?, ? - X FROM SYSTEM_RANGE(?, ?)");
+                     PreparedStatement deliveries = connection.prepareStatement("INSERT INTO webhook_deliveries (id,"
+                             + " webhook_id, event_id, event_name, status, attempts, last_status_code, created_at,"
+                             + " updated_at) SELECT 'bench-d' || X, ?, 'bench-e' || X, 'project_created',"
+                             + " CASE WHEN MOD(X, 10) = 0 THEN 'failed' ELSE 'succeeded' END, 1, 204, ? - X, ? - X"
+                             + " FROM SYSTEM_RANGE(?, ?)");
+                     PreparedStatement attempts = connection.prepareStatement("INSERT INTO webhook_attempts"
+                             + " (delivery_id, attempt_no, at, duration_ms, status_code) SELECT 'bench-d' || X, 1,"
+                             + " ? - X, 3, 204 FROM SYSTEM_RANGE(?, ?)")) {
+                    events.setBytes(1, body);
+                    events.setLong(2, old);
+                    events.setInt(3, from);
+                    events.setInt(4, to);
+                    events.executeUpdate();
+                    deliveries.setString(1, webhookId);
+                    deliveries.setLong(2, old);
+                    deliveries.setLong(3, old);
+                    deliveries.setInt(4, from);
+                    deliveries.setInt(5, to);
+                    deliveries.executeUpdate();
+                    attempts.setLong(1, old);
+                    attempts.setInt(2, from);
+                    attempts.setInt(3, to);
+                    attempts.executeUpdate();
+                }
+                progress("    " + to + " written");
+            }
+        }
+    }
+
+    /** {@code webhook_retention_deleted_total{table="webhook_deliveries"}} from {@code GET /metrics}; 0 before any. */
+    private static double retentionDeleted(Api api) {
+        Matcher line = Pattern.compile("^webhook_retention_deleted_total\\{table=\"webhook_deliveries\"} (\\S+)$",
+                Pattern.MULTILINE).matcher(api.send("GET", "/metrics", null, ADMIN).text());
+        return line.find() ? Double.parseDouble(line.group(1)) : 0;
+    }
 
     private HostProcess host(String heap, String... env) throws IOException, InterruptedException {
         HostProcess host = HostProcess.withWebhooksPlugin(tmp)

@@ -9,8 +9,8 @@ import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
- * Wires the delivery side of the plugin: the event listener, the dispatcher, the delivery log API, bulk redelivery and
- * webhook health. What {@link #start} opens, {@link #close} shuts.
+ * Wires the delivery side of the plugin: the event listener, the dispatcher, the delivery log API, bulk redelivery,
+ * webhook health, the meters and the retention. What {@link #start} opens, {@link #close} shuts.
  */
 public final class DeliveryModule implements AutoCloseable {
 
@@ -18,14 +18,21 @@ public final class DeliveryModule implements AutoCloseable {
     private final DeliverySender sender;
     private final GroupCommit writer;
     private final Dispatcher dispatcher;
+    private final DeliveryMetrics metrics;
+    private final PendingBacklog backlog;
+    private final Retention retention;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private DeliveryModule(DeliverySettings settings, DeliverySender sender, GroupCommit writer,
-                           Dispatcher dispatcher) {
+                           Dispatcher dispatcher, DeliveryMetrics metrics, PendingBacklog backlog,
+                           Retention retention) {
         this.settings = settings;
         this.sender = sender;
         this.writer = writer;
         this.dispatcher = dispatcher;
+        this.metrics = metrics;
+        this.backlog = backlog;
+        this.retention = retention;
     }
 
     /**
@@ -42,9 +49,13 @@ public final class DeliveryModule implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         Outbox outbox = new Outbox(dataSource, clock);
         GroupCommit writer = new GroupCommit(dataSource);
-        Dispatcher dispatcher = new Dispatcher(outbox, writer, sender, settings);
+        DeliveryMetrics metrics = new DeliveryMetrics(context.meterRegistry());
+        PendingBacklog backlog = new PendingBacklog(dataSource, clock, context.meterRegistry());
+        Dispatcher dispatcher = new Dispatcher(outbox, writer, sender, settings, metrics);
+        Retention retention = new Retention(dataSource, writer, settings.retention(), clock,
+                context.meterRegistry());
         DeliveryLog log = new DeliveryLog(dataSource, clock);
-        DeliveryModule module = new DeliveryModule(settings, sender, writer, dispatcher);
+        DeliveryModule module = new DeliveryModule(settings, sender, writer, dispatcher, metrics, backlog, retention);
         try {
             context.addEventListener(new EventIngest(writer, dispatcher, clock));
             context.addResource(new WebhookDeliveriesResource(log));
@@ -55,6 +66,7 @@ public final class DeliveryModule implements AutoCloseable {
             context.addResource(new WebhookStatsResource(log, new HealthQuery(dataSource, clock)));
             context.addResource(new WebhookTestResource(new WebhookPing(dataSource, outbox, sender, settings, clock)));
             dispatcher.start();
+            retention.start();
         } catch (RuntimeException failure) {
             module.close();
             throw failure;
@@ -68,8 +80,9 @@ public final class DeliveryModule implements AutoCloseable {
     }
 
     /**
-     * Stops dispatching (in-flight attempts get their timeout plus 5 s, their outcomes are recorded), commits what the
-     * writer still holds and refuses further events, then closes the sender. Idempotent.
+     * Removes the meters, stops the retention, stops dispatching (in-flight attempts get their timeout plus 5 s, their
+     * outcomes are recorded), commits what the writer still holds and refuses further events, then closes the sender.
+     * Idempotent.
      */
     @Override
     public void close() {
@@ -77,6 +90,9 @@ public final class DeliveryModule implements AutoCloseable {
             return;
         }
         try {
+            backlog.close();
+            metrics.close();
+            retention.close();
             dispatcher.close();
             writer.close();
         } finally {

@@ -16,22 +16,29 @@ import java.util.Objects;
  * @param perTarget {@code CMS_WEBHOOKS_PER_TARGET}: how many attempts run at once against one scheme+host+port
  * @param queueCapacity {@code CMS_WEBHOOKS_QUEUE_CAPACITY}: how many pending deliveries one host holds in memory;
  *     beyond, they wait in the database and are read back as room frees up
+ * @param retention {@code CMS_WEBHOOKS_RETENTION}: how long settled deliveries are kept after their last change
  */
 public record DeliverySettings(RetrySchedule retrySchedule, Duration timeout, List<String> allowNetworks,
-                               List<String> denyNetworks, int workers, int perTarget, int queueCapacity) {
+                               List<String> denyNetworks, int workers, int perTarget, int queueCapacity,
+                               Duration retention) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
     public static final int DEFAULT_WORKERS = 128;
     public static final int DEFAULT_PER_TARGET = 16;
     public static final int DEFAULT_QUEUE_CAPACITY = 10_000;
+    public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
 
     public DeliverySettings {
         Objects.requireNonNull(retrySchedule, "retrySchedule");
         Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(retention, "retention");
         allowNetworks = List.copyOf(allowNetworks);
         denyNetworks = List.copyOf(denyNetworks);
         if (timeout.isZero() || timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must be positive: " + timeout);
+        }
+        if (retention.isZero() || retention.isNegative()) {
+            throw new IllegalArgumentException("retention must be positive: " + retention);
         }
         if (workers < 1 || perTarget < 1 || queueCapacity < 1) {
             throw new IllegalArgumentException("workers, perTarget and queueCapacity must be positive");
@@ -45,12 +52,17 @@ public record DeliverySettings(RetrySchedule retrySchedule, Duration timeout, Li
         if (timeout.isZero()) {
             throw new PluginSettings.InvalidSettingException(settings.variable("timeout"), "must be longer than 0");
         }
+        Duration retention = settings.duration("retention", DEFAULT_RETENTION);
+        if (retention.isZero()) {
+            throw new PluginSettings.InvalidSettingException(settings.variable("retention"), "must be longer than 0");
+        }
         return new DeliverySettings(schedule, timeout,
                 settings.list("allow-networks", List.of()),
                 settings.list("deny-networks", List.of()),
                 settings.positiveInt("workers", DEFAULT_WORKERS),
                 settings.positiveInt("per-target", DEFAULT_PER_TARGET),
-                settings.positiveInt("queue-capacity", DEFAULT_QUEUE_CAPACITY));
+                settings.positiveInt("queue-capacity", DEFAULT_QUEUE_CAPACITY),
+                retention);
     }
 
     /**

@@ -60,6 +60,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
     private final GroupCommit writer;
     private final DeliverySender sender;
     private final DeliverySettings settings;
+    private final DeliveryMetrics metrics;
     private final Clock clock;
     private final Duration scanInterval;
     private final String owner = "webhooks-" + ObjectId.next();
@@ -95,12 +96,13 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
     private long nextRenewal;
     private long nextRefresh;
 
-    Dispatcher(Outbox outbox, GroupCommit writer, DeliverySender sender, DeliverySettings settings, Clock clock,
-               Duration scanInterval) {
+    Dispatcher(Outbox outbox, GroupCommit writer, DeliverySender sender, DeliverySettings settings,
+               DeliveryMetrics metrics, Clock clock, Duration scanInterval) {
         this.outbox = Objects.requireNonNull(outbox, "outbox");
         this.writer = Objects.requireNonNull(writer, "writer");
         this.sender = Objects.requireNonNull(sender, "sender");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.scanInterval = Objects.requireNonNull(scanInterval, "scanInterval");
         this.queues = new TargetQueues(settings.perTarget(), settings.queuePerTarget(), settings.queueCapacity());
@@ -111,8 +113,9 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
         this.recorder = named("webhooks-recorder").newThread(this::recordLoop);
     }
 
-    Dispatcher(Outbox outbox, GroupCommit writer, DeliverySender sender, DeliverySettings settings) {
-        this(outbox, writer, sender, settings, Clock.systemUTC(), SCAN_INTERVAL);
+    Dispatcher(Outbox outbox, GroupCommit writer, DeliverySender sender, DeliverySettings settings,
+               DeliveryMetrics metrics) {
+        this(outbox, writer, sender, settings, metrics, Clock.systemUTC(), SCAN_INTERVAL);
     }
 
     /** Starts the claiming and recording threads; deliveries already due are claimed at once. */
@@ -409,7 +412,9 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
      */
     private void record(List<Settlement> settlements) throws InterruptedException {
         try {
-            store(settlements).forEach(this::scheduled);
+            List<Settlement> stored = store(settlements);
+            metrics.stored(stored);
+            stored.forEach(this::scheduled);
             return;
         } catch (SQLException | RuntimeException failure) {
             if (settlements.size() == 1) {

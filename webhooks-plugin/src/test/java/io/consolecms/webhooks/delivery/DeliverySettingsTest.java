@@ -28,6 +28,7 @@ class DeliverySettingsTest {
         assertThat(settings.allowNetworks()).isEmpty();
         assertThat(settings.denyNetworks()).isEmpty();
         assertThat(settings.lease()).isEqualTo(Duration.ofSeconds(40));
+        assertThat(settings.retention()).isEqualTo(Duration.ofDays(30));
     }
 
     @Test
@@ -39,7 +40,8 @@ class DeliverySettingsTest {
                 "CMS_WEBHOOKS_DENY_NETWORKS", "10.0.0.0/8",
                 "CMS_WEBHOOKS_WORKERS", "3",
                 "CMS_WEBHOOKS_PER_TARGET", "1",
-                "CMS_WEBHOOKS_QUEUE_CAPACITY", "5"));
+                "CMS_WEBHOOKS_QUEUE_CAPACITY", "5",
+                "CMS_WEBHOOKS_RETENTION", "90s"));
 
         assertThat(settings.retrySchedule().delays()).containsExactly(Duration.ofSeconds(1), Duration.ofMinutes(1));
         assertThat(settings.timeout()).isEqualTo(Duration.ofMillis(500));
@@ -49,6 +51,7 @@ class DeliverySettingsTest {
         assertThat(settings.perTarget()).isEqualTo(1);
         assertThat(settings.queueCapacity()).isEqualTo(5);
         assertThat(settings.queuePerTarget()).isEqualTo(1);
+        assertThat(settings.retention()).isEqualTo(Duration.ofSeconds(90));
     }
 
     @Test
@@ -65,5 +68,9 @@ class DeliverySettingsTest {
                 .hasMessageContaining("CMS_WEBHOOKS_PER_TARGET");
         assertThatThrownBy(() -> from(Map.of("CMS_WEBHOOKS_QUEUE_CAPACITY", "lots")))
                 .hasMessageContaining("CMS_WEBHOOKS_QUEUE_CAPACITY");
+        assertThatThrownBy(() -> from(Map.of("CMS_WEBHOOKS_RETENTION", "a month")))
+                .hasMessageContaining("CMS_WEBHOOKS_RETENTION");
+        assertThatThrownBy(() -> from(Map.of("CMS_WEBHOOKS_RETENTION", "0d")))
+                .hasMessageContaining("CMS_WEBHOOKS_RETENTION");
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.consolecms.plugin.ConsoleEvent;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,6 +23,7 @@ class DispatcherTest {
 
     private final DeliveryDatabase db = new DeliveryDatabase();
     private final List<AutoCloseable> open = new ArrayList<>();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private Dispatcher dispatcher;
     /** Before the dispatcher starts, events wait in the database, as they do after a restart. */
     private final GroupCommit writer = new GroupCommit(db.dataSource);
@@ -47,14 +49,14 @@ class DispatcherTest {
         DeliverySender sender = LoopbackSender.create(settings.timeout());
         open.add(sender);
         dispatcher = new Dispatcher(new Outbox(db.dataSource, Clock.systemUTC()), writer, sender, settings,
-                Clock.systemUTC(),
-                NO_SCAN);
+                new DeliveryMetrics(meters), Clock.systemUTC(), NO_SCAN);
         dispatcher.start();
         ingest = new EventIngest(writer, dispatcher, Clock.systemUTC());
     }
 
     private static DeliverySettings settings(RetrySchedule schedule, Duration timeout, int workers, int perTarget) {
-        return new DeliverySettings(schedule, timeout, List.of(), List.of(), workers, perTarget, 100);
+        return new DeliverySettings(schedule, timeout, List.of(), List.of(), workers, perTarget, 100,
+                DeliverySettings.DEFAULT_RETENTION);
     }
 
     private static DeliverySettings fast() {
@@ -110,6 +112,10 @@ class DispatcherTest {
         assertThat(receiver.requests().stream().map(ScriptedReceiver.Request::bodyText).distinct()).hasSize(1);
         assertThat(db.attemptsOf(deliveryId)).extracting(row -> row.get("status_code")).containsExactly(500, 503, 200);
         assertThat(db.delivery(deliveryId)).containsEntry("attempts", 3).containsEntry("last_error", null);
+        assertThat(meters.get("webhook.deliveries").tag("outcome", "retried").counter().count()).isEqualTo(2);
+        assertThat(meters.get("webhook.deliveries").tag("outcome", "succeeded").counter().count()).isEqualTo(1);
+        assertThat(meters.get("webhook.deliveries").tag("outcome", "failed").counter().count()).isZero();
+        assertThat(meters.get("webhook.attempt.duration").timer().count()).isEqualTo(3);
     }
 
     @Test
@@ -280,7 +286,8 @@ class DispatcherTest {
         ScriptedReceiver receiver = receiver(ScriptedReceiver.answering(200));
         String webhook = db.webhook("project_created", receiver.url()).insert();
         // room for 2 deliveries of a target in memory: the others wait in the database, and there is no periodic scan
-        startDispatcher(new DeliverySettings(FAST, Duration.ofSeconds(5), List.of(), List.of(), 4, 1, 20));
+        startDispatcher(new DeliverySettings(FAST, Duration.ofSeconds(5), List.of(), List.of(), 4, 1, 20,
+                DeliverySettings.DEFAULT_RETENTION));
         for (int i = 0; i < 30; i++) {
             ingest.onEvent(projectCreated("acme", "p" + i));
         }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.consolecms.plugin.ConsoleEvent;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -113,9 +114,10 @@ class PostgresDeliveryTest {
         try (ScriptedReceiver receiver = ScriptedReceiver.answering(500, 200)) {
             String webhook = db.webhook("project_created", receiver.url()).insert();
             DeliverySettings settings = new DeliverySettings(new RetrySchedule(List.of(Duration.ofMillis(50))),
-                    Duration.ofSeconds(5), List.of(), List.of(), 4, 2, 100);
+                    Duration.ofSeconds(5), List.of(), List.of(), 4, 2, 100, DeliverySettings.DEFAULT_RETENTION);
             try (Dispatcher dispatcher = new Dispatcher(new Outbox(db.dataSource, Clock.systemUTC()), writer,
-                    LoopbackSender.create(settings.timeout()), settings)) {
+                    LoopbackSender.create(settings.timeout()), settings,
+                    new DeliveryMetrics(new SimpleMeterRegistry()))) {
                 EventIngest live = new EventIngest(writer, dispatcher, Clock.systemUTC());
                 dispatcher.start();
                 live.onEvent(projectCreated("acme", "p1"));
