@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark, in one command (see README.md, "Benchmarks"):
 #
-#   bench/run.sh [--quick] [--only wire,jvm,ingest,latency,fanout,e2e,hung,drain,heap,replicas] [--keep]
+#   bench/run.sh [--quick] [--only wire,jvm,ingest,latency,fanout,e2e,hung,drain,heap,replicas,retention] [--keep]
 #
 # Installs Debian's nginx-light and wrk when they are missing (the receiver and the load generator, not code under
 # test), builds the jars when they are missing, then runs io.consolecms.it.bench.Bench from integration-tests' test

@@ -9,6 +9,13 @@ import { buildForm } from './form.js';
 
 const PAGE_SIZE = 25;
 
+/**
+ * How often an open list fetches its page again, so that new deliveries show without a reload. Only while the
+ * browser tab is visible; never while a dialog is open or the keyboard focus is inside the table (a repaint would take
+ * it away), the next tick tries again.
+ */
+export const LIST_REFRESH_MS = 10000;
+
 /** Every state a document can be seen in (DELETED is gone for good). */
 const ALL_STATES = 'PUBLIC,DRAFT,TRASH';
 
@@ -177,9 +184,11 @@ export function renderList(main, { collection, hooks, params }) {
     }));
   }
 
-  async function load() {
+  let lastPainted = null;
+  /** `quiet`: a background refresh; no busy mark, and on failure the table shown stays as it is. */
+  async function load({ quiet } = {}) {
     const shown = tab;
-    panel.setAttribute('aria-busy', 'true');
+    if (!quiet) panel.setAttribute('aria-busy', 'true');
     loadCounts();
     try {
       const [docs, total] = await Promise.all([
@@ -187,9 +196,13 @@ export function renderList(main, { collection, hooks, params }) {
         api.get(`${join(collection.path, 'count')}${query({ _st: shown.states })}`),
       ]);
       if (shown !== tab) return;
+      // a background refresh that brings nothing new leaves the table (and what the user points at) as it is
+      const painted = JSON.stringify([shown.id, page, docs, total]);
+      if (quiet && painted === lastPainted) return;
+      lastPainted = painted;
       paintTable(Array.isArray(docs) ? docs : [], Number(total) || 0);
     } catch (error) {
-      if (shown !== tab) return;
+      if (shown !== tab || quiet) return;
       replaceChildren(panel, h('p', { class: 'notice notice-error', role: 'alert', text: `Could not load ${collection.label}: ${error.message}` }),
         h('button', { type: 'button', class: 'button', text: 'Try again', onclick: load }));
     } finally {
@@ -229,8 +242,39 @@ export function renderList(main, { collection, hooks, params }) {
     replaceChildren(panel, h('div', { class: 'table-wrap' }, table), pager);
   }
 
+  let timer = null;
+  function busyUser() {
+    const focused = document.activeElement;
+    return Boolean(document.querySelector('dialog[open]')) || (focused && focused !== panel && panel.contains(focused));
+  }
+  async function tick() {
+    timer = null;
+    if (!panel.isConnected) { stopRefreshing(); return; } // another page is shown
+    if (document.visibilityState !== 'visible') return; // visibilitychange starts again
+    if (!busyUser()) await load({ quiet: true });
+    schedule();
+  }
+  function schedule() {
+    clearTimeout(timer);
+    timer = panel.isConnected && document.visibilityState === 'visible' ? setTimeout(tick, LIST_REFRESH_MS) : null;
+  }
+  function onVisibility() {
+    if (!panel.isConnected) { stopRefreshing(); return; }
+    if (document.visibilityState === 'visible') tick();
+    else { clearTimeout(timer); timer = null; }
+  }
+  function stopRefreshing() {
+    clearTimeout(timer);
+    timer = null;
+    document.removeEventListener('visibilitychange', onVisibility);
+    window.removeEventListener('hashchange', stopRefreshing);
+  }
+  document.addEventListener('visibilitychange', onVisibility);
+  window.addEventListener('hashchange', stopRefreshing);
+
   paintTabs(false);
   load();
+  schedule();
 }
 
 function safeRender(column, doc) {

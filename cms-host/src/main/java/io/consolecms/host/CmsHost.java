@@ -7,6 +7,7 @@ import io.consolecms.host.events.EventsHandler;
 import io.consolecms.host.events.HostEventPublisher;
 import io.consolecms.host.http.HttpApi;
 import io.consolecms.host.keys.AtRestKeys;
+import io.consolecms.host.metrics.HostMetrics;
 import io.consolecms.host.plugins.InstalledPlugin;
 import io.consolecms.host.plugins.PluginLoader;
 import io.consolecms.host.plugins.Plugins;
@@ -35,13 +36,15 @@ public final class CmsHost implements AutoCloseable {
     private final Database database;
     private final Plugins plugins;
     private final HostEventPublisher events;
+    private final HostMetrics metrics;
     private final AtomicBoolean running = new AtomicBoolean();
     private HttpApi http;
 
-    private CmsHost(Database database, Plugins plugins, HostEventPublisher events) {
+    private CmsHost(Database database, Plugins plugins, HostEventPublisher events, HostMetrics metrics) {
         this.database = database;
         this.plugins = plugins;
         this.events = events;
+        this.metrics = metrics;
     }
 
     /** Starts a host with the plugins of its plugins folder. */
@@ -61,24 +64,33 @@ public final class CmsHost implements AutoCloseable {
         LOG.info("starting Console CMS host {}", version());
         Tokens tokens = tokens(settings);
         EncryptionKeys keys = AtRestKeys.resolve(settings.environment(), settings.dataDir());
-        Database database = Database.open(settings.dbUrl(), settings.dbUser(), settings.dbPassword());
-        HostEventPublisher events = new HostEventPublisher();
+        HostMetrics metrics = HostMetrics.start();
+        Database database;
+        try {
+            database = Database.open(settings.dbUrl(), settings.dbUser(), settings.dbPassword(), metrics.registry());
+        } catch (RuntimeException | Error e) {
+            metrics.close();
+            throw e;
+        }
+        HostEventPublisher events = new HostEventPublisher(metrics.registry());
         Plugins plugins = null;
         try {
             plugins = new PluginLoader(settings.environment(), database.dataSource(), events, keys,
+                    metrics.registry(),
                     (id, contributions) -> contributions.listeners().forEach(l -> events.addListener(id, l)))
                     .start(builtIn, settings.pluginsDir());
-            CmsHost host = new CmsHost(database, plugins, events);
+            CmsHost host = new CmsHost(database, plugins, events, metrics);
             host.running.set(true);
             host.http = HttpApi.start(settings.bind(), settings.port(), HostApplication.create(tokens, plugins,
-                    host.running::get, database::answers), jersey -> new EventsHandler(tokens, events, jersey));
+                    host.running::get, database::answers, metrics), jersey -> new EventsHandler(tokens, events, jersey),
+                    metrics.registry());
             host.logStarted(settings, tokens);
             return host;
         } catch (IOException e) {
-            closeAll(plugins, database);
+            closeAll(plugins, database, metrics);
             throw new InvalidSettingException("CMS_PLUGINS_DIR", "cannot read " + settings.pluginsDir() + ": " + e);
         } catch (RuntimeException | Error e) {
-            closeAll(plugins, database);
+            closeAll(plugins, database, metrics);
             throw e;
         }
     }
@@ -98,7 +110,10 @@ public final class CmsHost implements AutoCloseable {
         return plugins.installed();
     }
 
-    /** Stops serving HTTP, closes the plugins in reverse start order, then the database pool. Idempotent. */
+    /**
+     * Stops serving HTTP, closes the plugins in reverse start order, then the database pool and the meter registry.
+     * Idempotent.
+     */
     @Override
     public void close() {
         if (!running.compareAndSet(true, false)) {
@@ -106,15 +121,19 @@ public final class CmsHost implements AutoCloseable {
         }
         LOG.info("stopping");
         http.close();
-        closeAll(plugins, database);
+        closeAll(plugins, database, metrics);
         LOG.info("stopped");
     }
 
-    private static void closeAll(Plugins plugins, Database database) {
-        if (plugins != null) {
-            plugins.close();
+    private static void closeAll(Plugins plugins, Database database, HostMetrics metrics) {
+        try {
+            if (plugins != null) {
+                plugins.close();
+            }
+            database.close();
+        } finally {
+            metrics.close();
         }
-        database.close();
     }
 
     private static String version() {
@@ -133,8 +152,11 @@ public final class CmsHost implements AutoCloseable {
             if (admin.equals(core)) {
                 throw new InvalidSettingException("CMS_CORE_TOKEN", "the core token must differ from the admin token");
             }
+            if (settings.metricsToken().filter(metrics -> metrics.equals(admin) || metrics.equals(core)).isPresent()) {
+                throw new InvalidSettingException("CMS_METRICS_TOKEN", "must differ from the admin and core tokens");
+            }
             return new Tokens(admin, source(settings.adminToken(), adminFile, "CMS_ADMIN_TOKEN"),
-                    core, source(settings.coreToken(), coreFile, "CMS_CORE_TOKEN"));
+                    core, source(settings.coreToken(), coreFile, "CMS_CORE_TOKEN"), settings.metricsToken());
         } catch (IOException e) {
             throw new InvalidSettingException("CMS_DATA_DIR", "cannot keep tokens in " + dataDir + ": " + e);
         }
@@ -163,6 +185,8 @@ public final class CmsHost implements AutoCloseable {
         LOG.info("admin token: {}", tokens.adminSource());
         LOG.info("core token: {}", tokens.coreSource());
         LOG.info("secret key: {}", AtRestKeys.source(settings.environment(), settings.dataDir()));
+        LOG.info("metrics: GET /metrics with the admin token{}",
+                settings.metricsToken().isPresent() ? " or CMS_METRICS_TOKEN" : "");
         LOG.info("listening on {}", http.baseUri());
     }
 }

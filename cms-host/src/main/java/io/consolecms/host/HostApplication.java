@@ -9,6 +9,8 @@ import io.consolecms.host.http.JsonMapperResolver;
 import io.consolecms.host.http.UndecodableBodyMapper;
 import io.consolecms.host.http.UnexpectedErrorMapper;
 import io.consolecms.host.http.WebApplicationErrorMapper;
+import io.consolecms.host.metrics.HostMetrics;
+import io.consolecms.host.metrics.MetricsResource;
 import io.consolecms.host.plugins.CollectionsResource;
 import io.consolecms.host.plugins.PluginAssetsResource;
 import io.consolecms.host.plugins.PluginsResource;
@@ -26,7 +28,7 @@ final class HostApplication {
 
     /** {@code POST /api/events} is not here: {@link io.consolecms.host.events.EventsHandler} serves it in front. */
     static ResourceConfig create(Tokens tokens, Plugins plugins, BooleanSupplier pluginsStarted,
-                                 BooleanSupplier databaseAnswers) {
+                                 BooleanSupplier databaseAnswers, HostMetrics metrics) {
         ResourceConfig config = new ResourceConfig();
         config.setApplicationName("cms-host");
         config.property(ServerProperties.WADL_FEATURE_DISABLE, true);
@@ -38,6 +40,7 @@ final class HostApplication {
         config.register(new UnexpectedErrorMapper());
         config.register(new BearerAuthFilter(tokens));
         config.register(new HealthResource(pluginsStarted, databaseAnswers));
+        config.register(new MetricsResource(metrics, tokens));
         config.register(new PluginsResource(plugins));
         config.register(new CollectionsResource(plugins));
         config.register(new PluginAssetsResource(plugins));

@@ -21,11 +21,12 @@ import java.util.Optional;
  * @param dbPassword the database password ({@code CMS_DB_PASSWORD}), or {@code null}
  * @param adminToken the administrators' token when set by {@code CMS_ADMIN_TOKEN}
  * @param coreToken Console core's token when set by {@code CMS_CORE_TOKEN}
+ * @param metricsToken the token that may read {@code GET /metrics} only, when set by {@code CMS_METRICS_TOKEN}
  * @param environment every variable, for the plugins' own settings
  */
 public record HostSettings(int port, String bind, Path dataDir, Path pluginsDir, String dbUrl, String dbUser,
                            String dbPassword, Optional<String> adminToken, Optional<String> coreToken,
-                           Map<String, String> environment) {
+                           Optional<String> metricsToken, Map<String, String> environment) {
 
     static final int MIN_TOKEN_LENGTH = 16;
 
@@ -56,7 +57,12 @@ public record HostSettings(int port, String bind, Path dataDir, Path pluginsDir,
         if (admin.isPresent() && admin.equals(core)) {
             throw new InvalidSettingException("CMS_CORE_TOKEN", "must differ from CMS_ADMIN_TOKEN");
         }
-        return new HostSettings(port, bind, dataDir, pluginsDir, dbUrl, dbUser, dbPassword, admin, core, environment);
+        Optional<String> metrics = token(vars, "CMS_METRICS_TOKEN");
+        if (metrics.isPresent() && (metrics.equals(admin) || metrics.equals(core))) {
+            throw new InvalidSettingException("CMS_METRICS_TOKEN", "must differ from CMS_ADMIN_TOKEN and CMS_CORE_TOKEN");
+        }
+        return new HostSettings(port, bind, dataDir, pluginsDir, dbUrl, dbUser, dbPassword, admin, core, metrics,
+                environment);
     }
 
     private static int port(Variables vars) {

@@ -23,6 +23,7 @@ class HostSettingsTest {
         assertThat(settings.dbUrl()).startsWith("jdbc:h2:file:" + Path.of("data").toAbsolutePath().resolve("cms"));
         assertThat(settings.adminToken()).isEmpty();
         assertThat(settings.coreToken()).isEmpty();
+        assertThat(settings.metricsToken()).isEmpty();
     }
 
     @Test
@@ -30,7 +31,8 @@ class HostSettingsTest {
         HostSettings settings = HostSettings.fromEnvironment(Map.of(
                 "CMS_PORT", "9090", "CMS_BIND", "0.0.0.0", "CMS_DATA_DIR", "/srv/cms", "CMS_PLUGINS_DIR", "/opt/p",
                 "CMS_DB_URL", "jdbc:postgresql://db/cms", "CMS_DB_USER", "cms", "CMS_DB_PASSWORD", "pw",
-                "CMS_ADMIN_TOKEN", "a".repeat(20), "CMS_CORE_TOKEN", "c".repeat(20)));
+                "CMS_ADMIN_TOKEN", "a".repeat(20), "CMS_CORE_TOKEN", "c".repeat(20),
+                "CMS_METRICS_TOKEN", "m".repeat(20)));
 
         assertThat(settings.port()).isEqualTo(9090);
         assertThat(settings.bind()).isEqualTo("0.0.0.0");
@@ -40,7 +42,8 @@ class HostSettingsTest {
         assertThat(settings.dbUser()).isEqualTo("cms");
         assertThat(settings.dbPassword()).isEqualTo("pw");
         assertThat(settings.adminToken()).contains("a".repeat(20));
-        assertThat(settings.toString()).doesNotContain("pw").doesNotContain("aaaa");
+        assertThat(settings.metricsToken()).contains("m".repeat(20));
+        assertThat(settings.toString()).doesNotContain("pw").doesNotContain("aaaa").doesNotContain("mmmm");
     }
 
     @ParameterizedTest
@@ -51,7 +54,8 @@ class HostSettingsTest {
             "CMS_BIND        | no-such-host.invalid",
             "CMS_DB_URL      | postgresql://db/cms",
             "CMS_ADMIN_TOKEN | short",
-            "CMS_CORE_TOKEN  | has spaces in the middle of it"})
+            "CMS_CORE_TOKEN  | has spaces in the middle of it",
+            "CMS_METRICS_TOKEN | too-short"})
     void aBadValueIsAnErrorNamingItsVariable(String variable, String value) {
         assertThatThrownBy(() -> HostSettings.fromEnvironment(Map.of(variable, value)))
                 .isInstanceOf(InvalidSettingException.class)
@@ -67,5 +71,15 @@ class HostSettingsTest {
                 "CMS_CORE_TOKEN", token)))
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageStartingWith("CMS_CORE_TOKEN: ");
+    }
+
+    @Test
+    void theMetricsTokenMustDifferFromTheOthers() {
+        String token = "t".repeat(32);
+
+        assertThatThrownBy(() -> HostSettings.fromEnvironment(Map.of("CMS_ADMIN_TOKEN", token,
+                "CMS_METRICS_TOKEN", token)))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("CMS_METRICS_TOKEN: ");
     }
 }

@@ -109,8 +109,8 @@ public final class HostProcess implements AutoCloseable {
         builder.environment().keySet().removeIf(key -> key.startsWith("CMS_"));
         builder.environment().putAll(environment);
         process = builder.start();
-        // generous: on a shared machine under load a start (JIT, Jersey, migrations) can take most of a minute
-        awaitHealthy(Duration.ofSeconds(120));
+        // a JVM start takes a few seconds alone, but over a minute on a shared machine under heavy load
+        awaitHealthy(Duration.ofSeconds(180));
         return this;
     }
 

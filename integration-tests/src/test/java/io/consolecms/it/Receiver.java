@@ -91,7 +91,7 @@ public final class Receiver implements AutoCloseable {
         return this;
     }
 
-    /** Answers every later request only after {@code delay} (recorded as received at once). */
+    /** Waits this long before answering each later request (read in full and recorded as received first). */
     public Receiver delay(java.time.Duration delay) {
         delayMillis.set(delay.toMillis());
         return this;

@@ -1,13 +1,15 @@
 package io.consolecms.plugin;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
  * What the host offers a plugin during {@link Plugin#start}. The contribution methods may be called only during
  * {@code start}, on the thread that called it; afterwards they throw {@link IllegalStateException}. The accessors
- * ({@link #settings()}, {@link #dataSource()}, {@link #events()}, {@link #encryptionKeys()}) stay valid until {@link Plugin#close()} returns and
- * may be used from any thread.
+ * ({@link #settings()}, {@link #dataSource()}, {@link #events()}, {@link #encryptionKeys()}, {@link #meterRegistry()})
+ * stay valid until {@link Plugin#close()} returns and may be used from any thread.
  */
 public interface PluginContext {
 
@@ -81,5 +83,21 @@ public interface PluginContext {
      */
     default Optional<EncryptionKeys> encryptionKeys() {
         return Optional.empty();
+    }
+
+    /**
+     * The host's meter registry, the one it serves on {@code GET /metrics} (Prometheus text format), where a plugin
+     * registers its own meters with Micrometer's API ({@code io.micrometer.core.instrument}, which the host exposes to
+     * plugins: a plugin must not bundle Micrometer). The same registry for every plugin and for the host's own meters
+     * (JVM, connection pool, HTTP server), so a plugin prefixes its meter names with what it is about (e.g.
+     * {@code webhook.deliveries}); Micrometer's Prometheus naming turns dots into underscores and adds the unit and
+     * {@code _total} suffixes. Tags must have a bounded set of values. Meters may be registered at any time from any
+     * thread until {@link Plugin#close()} returns; a plugin removes in {@code close} the meters whose values come from
+     * what it closes (gauges reading its database or queues), so that a scrape never calls into a closed plugin.
+     *
+     * @return the host's registry; by default (a host that keeps no metrics) a registry that keeps nothing
+     */
+    default MeterRegistry meterRegistry() {
+        return new CompositeMeterRegistry();
     }
 }

@@ -16,6 +16,8 @@
  *   <li>{@code com.fasterxml.jackson.annotation}, {@code com.fasterxml.jackson.core},
  *       {@code com.fasterxml.jackson.databind}: Jackson, with which the host reads and writes resources' entities;</li>
  *   <li>{@code org.slf4j}: SLF4J's API (the host's logging backend writes the lines);</li>
+ *   <li>{@code io.micrometer.core.instrument}: Micrometer's API, so that a plugin registers its meters in the host's
+ *       registry ({@link io.consolecms.plugin.PluginContext#meterRegistry()});</li>
  *   <li>the JDK.</li>
  * </ul>
  * Nothing else of the host's class path is visible to a plugin (not Jersey's or Jetty's implementation, the connection

@@ -5,6 +5,7 @@ import io.consolecms.plugin.Plugin;
 import io.consolecms.plugin.PluginContext;
 import io.consolecms.webhooks.catalog.EventCatalog;
 import io.consolecms.webhooks.catalog.EventsResource;
+import io.consolecms.webhooks.collection.WebhookSecretResource;
 import io.consolecms.webhooks.collection.WebhookStore;
 import io.consolecms.webhooks.collection.WebhookValidator;
 import io.consolecms.webhooks.collection.WebhooksCollection;
@@ -68,6 +69,7 @@ public final class WebhooksPlugin implements Plugin {
             return new HttpDeliverySender(settings.timeout(), policy);
         });
         context.addResource(new WebhooksResource(webhooks, validator, deliveries::targetHealth));
+        context.addResource(new WebhookSecretResource(webhooks, validator));
         context.addResource(new EventsResource(catalog));
         context.addUiAssets("io/consolecms/webhooks/ui");
     }

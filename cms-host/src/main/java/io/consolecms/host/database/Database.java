@@ -2,6 +2,8 @@ package io.consolecms.host.database;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.consolecms.plugin.PluginSettings.InvalidSettingException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -19,11 +21,12 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Opens the pool and checks that the database answers.
+     * Opens the pool and checks that the database answers. The pool's meters ({@code hikaricp_connections_*}, tagged
+     * {@code pool="cms-db"}) go to {@code registry}.
      *
      * @throws InvalidSettingException naming {@code CMS_DB_URL} when it cannot connect
      */
-    public static Database open(String url, String user, String password) {
+    public static Database open(String url, String user, String password, MeterRegistry registry) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("cms-db");
         config.setJdbcUrl(url);
@@ -32,6 +35,7 @@ public final class Database implements AutoCloseable {
         config.setMaximumPoolSize(16);
         config.setConnectionTimeout(5_000);
         config.setValidationTimeout(VALIDATION_SECONDS * 1_000L);
+        config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
         try {
             return new Database(new HikariDataSource(config));
         } catch (RuntimeException e) {

@@ -3,6 +3,7 @@ package io.consolecms.host.events;
 import io.consolecms.plugin.ConsoleEvent;
 import io.consolecms.plugin.EventListener;
 import io.consolecms.plugin.EventPublisher;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -30,6 +31,12 @@ public final class HostEventPublisher implements EventPublisher {
     }
 
     private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
+    private final ReceivedEvents received;
+
+    /** A publisher that counts the valid events it receives in {@code registry}, by name. */
+    public HostEventPublisher(MeterRegistry registry) {
+        this.received = new ReceivedEvents(registry);
+    }
 
     /** What became of a publication; exactly one of the three kinds. */
     public sealed interface Outcome permits Accepted, Rejected, NotAccepted {
@@ -79,6 +86,7 @@ public final class HostEventPublisher implements EventPublisher {
         if (parsed.event() == null) {
             return new Rejected(parsed.field(), parsed.message(), false);
         }
+        received.received(parsed.event().name());
         return dispatch(parsed.event());
     }
 

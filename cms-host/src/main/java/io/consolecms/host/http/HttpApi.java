@@ -1,6 +1,12 @@
 package io.consolecms.host.http;
 
 import io.consolecms.plugin.PluginSettings.InvalidSettingException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jetty.JettyConnectionMetrics;
+import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.jetty12.server.TimedHandler;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -67,18 +73,23 @@ public final class HttpApi implements AutoCloseable {
      * @throws InvalidSettingException naming {@code CMS_PORT} when it cannot listen there
      */
     public static HttpApi start(String bind, int port, ResourceConfig application) {
-        return start(bind, port, application, UnaryOperator.identity());
+        return start(bind, port, application, UnaryOperator.identity(), new CompositeMeterRegistry());
     }
 
     /**
      * Starts serving {@code application} on {@code bind}:{@code port}, behind the handlers {@code inFront} wraps
-     * around it (endpoints served by Jetty directly, passing every other request on to Jersey).
+     * around it (endpoints served by Jetty directly, passing every other request on to Jersey). The server's meters go
+     * to {@code meters}: every request timed by method and status ({@code jetty_server_requests_seconds}), the request
+     * threads ({@code jetty_threads_*}) and the connections ({@code jetty_connections_*}).
      *
      * @throws InvalidSettingException naming {@code CMS_PORT} when it cannot listen there
      */
-    public static HttpApi start(String bind, int port, ResourceConfig application, UnaryOperator<Handler> inFront) {
+    public static HttpApi start(String bind, int port, ResourceConfig application, UnaryOperator<Handler> inFront,
+                                MeterRegistry meters) {
         uri(bind, port); // CMS_BIND must make a URL before anything listens
-        Server server = new Server(threads());
+        QueuedThreadPool threads = threads();
+        new JettyServerThreadPoolMetrics(threads, Tags.empty()).bindTo(meters);
+        Server server = new Server(threads);
         server.setStopTimeout(STOP_TIMEOUT.toMillis());
         ErrorHandler errors = new ErrorHandler();
         errors.setShowStacks(false);
@@ -95,11 +106,14 @@ public final class HttpApi implements AutoCloseable {
         NetworkConnectionLimit limit = new NetworkConnectionLimit(MAX_CONNECTIONS, connector);
         limit.setEndPointIdleTimeout(IDLE_TIMEOUT_AT_LIMIT.toMillis());
         server.addBean(limit);
+        JettyConnectionMetrics.addToAllConnectors(server, meters);
 
         // Lets running requests finish on close (up to the stop timeout) while new ones are refused.
         Handler jersey = new RequestTargetCheck(new FailedWriteCompletion(
                 ContainerFactory.createContainer(JettyHttpContainer.class, application)));
-        server.setHandler(new GracefulHandler(new SecurityHeaders(inFront.apply(jersey))));
+        TimedHandler timed = new TimedHandler(meters, Tags.empty());
+        timed.setHandler(new SecurityHeaders(inFront.apply(jersey)));
+        server.setHandler(new GracefulHandler(timed));
         try {
             server.start();
         } catch (Exception e) {

@@ -17,11 +17,12 @@ final class ExposedPackagesLoader extends ClassLoader {
 
     /**
      * The packages a plugin shares with the host, each with its sub-packages: the API, the Jakarta APIs its resources
-     * and their annotations use, Jackson (whose annotations and types the host's JSON provider reads), and SLF4J.
+     * and their annotations use, Jackson (whose annotations and types the host's JSON provider reads), SLF4J, and
+     * Micrometer's instrument API (the type of the host's meter registry, which plugins register their meters in).
      */
     static final List<String> EXPOSED = List.of("io.consolecms.plugin", "jakarta.ws.rs", "jakarta.validation",
             "jakarta.inject", "jakarta.annotation", "com.fasterxml.jackson.annotation", "com.fasterxml.jackson.core",
-            "com.fasterxml.jackson.databind", "org.slf4j");
+            "com.fasterxml.jackson.databind", "org.slf4j", "io.micrometer.core.instrument");
 
     private static final List<String> EXPOSED_PREFIXES = EXPOSED.stream().map(p -> p + ".").toList();
     private static final List<String> EXPOSED_DIRECTORIES = EXPOSED.stream().map(p -> p.replace('.', '/') + "/")

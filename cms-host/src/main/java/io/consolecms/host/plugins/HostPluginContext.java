@@ -7,6 +7,7 @@ import io.consolecms.plugin.EventListener;
 import io.consolecms.plugin.EventPublisher;
 import io.consolecms.plugin.PluginContext;
 import io.consolecms.plugin.PluginSettings;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,7 @@ final class HostPluginContext implements PluginContext {
     private final DataSource dataSource;
     private final EventPublisher events;
     private final EncryptionKeys keys;
+    private final MeterRegistry meters;
     private final ClassLoader pluginLoader;
     private final Taken taken;
 
@@ -46,12 +48,13 @@ final class HostPluginContext implements PluginContext {
     }
 
     HostPluginContext(String pluginId, Map<String, String> environment, DataSource dataSource, EventPublisher events,
-                      EncryptionKeys keys, ClassLoader pluginLoader, Taken taken) {
+                      EncryptionKeys keys, MeterRegistry meters, ClassLoader pluginLoader, Taken taken) {
         this.pluginId = pluginId;
         this.settings = PluginSettings.forPlugin(pluginId, environment);
         this.dataSource = dataSource;
         this.events = events;
         this.keys = keys;
+        this.meters = meters;
         this.pluginLoader = pluginLoader;
         this.taken = taken;
     }
@@ -74,6 +77,11 @@ final class HostPluginContext implements PluginContext {
     @Override
     public Optional<EncryptionKeys> encryptionKeys() {
         return Optional.ofNullable(keys);
+    }
+
+    @Override
+    public MeterRegistry meterRegistry() {
+        return meters;
     }
 
     @Override

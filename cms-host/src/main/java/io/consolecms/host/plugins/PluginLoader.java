@@ -3,6 +3,7 @@ package io.consolecms.host.plugins;
 import io.consolecms.plugin.EncryptionKeys;
 import io.consolecms.plugin.EventPublisher;
 import io.consolecms.plugin.Plugin;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ public final class PluginLoader {
     private final DataSource dataSource;
     private final EventPublisher events;
     private final EncryptionKeys keys;
+    private final MeterRegistry meters;
     private final BiConsumer<String, Contributions> onStarted;
 
     private final List<InstalledPlugin> installed = new ArrayList<>();
@@ -41,14 +43,16 @@ public final class PluginLoader {
      * @param dataSource the host's database
      * @param events the host's publisher, offered to the plugins
      * @param keys the keys for data at rest, offered to the plugins
+     * @param meters the host's meter registry, offered to the plugins
      * @param onStarted called with each started plugin's id and contributions (e.g. to register its listeners)
      */
     public PluginLoader(Map<String, String> environment, DataSource dataSource, EventPublisher events,
-                        EncryptionKeys keys, BiConsumer<String, Contributions> onStarted) {
+                        EncryptionKeys keys, MeterRegistry meters, BiConsumer<String, Contributions> onStarted) {
         this.environment = environment;
         this.dataSource = dataSource;
         this.events = events;
         this.keys = keys;
+        this.meters = meters;
         this.onStarted = onStarted;
     }
 
@@ -100,7 +104,7 @@ public final class PluginLoader {
                     plugin);
             return false;
         }
-        HostPluginContext context = new HostPluginContext(id, environment, dataSource, events, keys, loader,
+        HostPluginContext context = new HostPluginContext(id, environment, dataSource, events, keys, meters, loader,
                 new HostPluginContext.Taken(Map.copyOf(takenCollections), Map.copyOf(takenPaths)));
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();

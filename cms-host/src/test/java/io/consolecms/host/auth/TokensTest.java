@@ -2,6 +2,7 @@ package io.consolecms.host.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class TokensTest {
@@ -13,6 +14,18 @@ class TokensTest {
     void tellsTheRoleOfEachToken() {
         assertThat(tokens.roleOf("admin-secret-value-1234")).contains(Role.ADMIN);
         assertThat(tokens.roleOf("core-secret-value-56789")).contains(Role.CORE);
+    }
+
+    @Test
+    void knowsTheMetricsTokenOnlyWhenSet() {
+        Tokens withMetrics = new Tokens("admin-secret-value-1234", "from CMS_ADMIN_TOKEN", "core-secret-value-56789",
+                "/data/core-token", Optional.of("metrics-secret-value-0"));
+        assertThat(withMetrics.roleOf("metrics-secret-value-0")).contains(Role.METRICS);
+        assertThat(withMetrics.roleOf("admin-secret-value-1234")).contains(Role.ADMIN);
+        assertThat(tokens.roleOf("metrics-secret-value-0")).isEmpty();
+        assertThat(Role.METRICS.maySeeMetrics()).isTrue();
+        assertThat(Role.ADMIN.maySeeMetrics()).isTrue();
+        assertThat(Role.CORE.maySeeMetrics()).isFalse();
     }
 
     @Test

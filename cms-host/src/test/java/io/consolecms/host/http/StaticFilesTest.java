@@ -19,6 +19,23 @@ class StaticFilesTest {
     }
 
     @Test
+    void readsIfNoneMatchAndAcceptEncodingAsRfc9110Says() {
+        assertThat(StaticFiles.matches("\"a\"", "\"a\"")).isTrue();
+        assertThat(StaticFiles.matches("W/\"a\"", "\"a\"")).isTrue();
+        assertThat(StaticFiles.matches("\"b\" , \"a\"", "\"a\"")).isTrue();
+        assertThat(StaticFiles.matches("*", "\"a\"")).isTrue();
+        assertThat(StaticFiles.matches("\"b\"", "\"a\"")).isFalse();
+        assertThat(StaticFiles.matches(null, "\"a\"")).isFalse();
+        assertThat(StaticFiles.acceptsGzip("gzip")).isTrue();
+        assertThat(StaticFiles.acceptsGzip("br, GZIP;q=0.5")).isTrue();
+        assertThat(StaticFiles.acceptsGzip("*")).isTrue();
+        assertThat(StaticFiles.acceptsGzip("gzip;q=0")).isFalse();
+        assertThat(StaticFiles.acceptsGzip("gzip; q=0.000")).isFalse();
+        assertThat(StaticFiles.acceptsGzip("identity")).isFalse();
+        assertThat(StaticFiles.acceptsGzip(null)).isFalse();
+    }
+
+    @Test
     void knowsTheContentTypesOfTheUi() {
         assertThat(StaticFiles.contentType("app/main.js")).startsWith("text/javascript");
         assertThat(StaticFiles.contentType("style.CSS")).startsWith("text/css");

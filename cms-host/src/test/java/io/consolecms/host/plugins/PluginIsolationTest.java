@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What a plugin jar sees of the host: the plugin API, the Jakarta APIs, Jackson, SLF4J and the JDK; nothing else of
- * the host's class path, and its own copy of any class it bundles.
+ * What a plugin jar sees of the host: the plugin API, the Jakarta APIs, Jackson, SLF4J, Micrometer's instrument API
+ * and the JDK; nothing else of the host's class path, and its own copy of any class it bundles.
  */
 class PluginIsolationTest {
 
@@ -33,10 +33,11 @@ class PluginIsolationTest {
     }
 
     @Test
-    void seesThePluginApiTheJakartaApisJacksonSlf4jAndTheJdk() {
+    void seesThePluginApiTheJakartaApisJacksonSlf4jMicrometerAndTheJdk() {
         assertThat(PluginProbe.records()).contains("shared io.consolecms.plugin.Plugin", "shared jakarta.ws.rs.Path",
                 "shared jakarta.validation.Validation", "shared com.fasterxml.jackson.databind.ObjectMapper",
-                "shared org.slf4j.Logger", "shared java.sql.Connection", "shared javax.sql.DataSource",
+                "shared org.slf4j.Logger", "shared io.micrometer.core.instrument.MeterRegistry",
+                "shared java.sql.Connection", "shared javax.sql.DataSource",
                 "resource jakarta/ws/rs/Path.class");
     }
 
@@ -46,6 +47,7 @@ class PluginIsolationTest {
                 "hidden io.consolecms.host.CmsHost", "hidden org.h2.Driver",
                 "hidden org.glassfish.jersey.server.ResourceConfig", "hidden org.eclipse.jetty.server.Server",
                 "hidden org.hibernate.validator.HibernateValidator", "hidden ch.qos.logback.classic.Logger",
+                "hidden io.micrometer.prometheusmetrics.PrometheusMeterRegistry",
                 "no resource org/h2/Driver.class", "no resource META-INF/services/java.sql.Driver");
     }
 

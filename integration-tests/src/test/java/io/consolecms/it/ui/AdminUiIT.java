@@ -5,14 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.standardwebhooks.Webhook;
 import io.consolecms.it.Api;
 import io.consolecms.it.HostProcess;
+import java.net.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -38,7 +41,8 @@ class AdminUiIT {
 
     /** Console errors the scenarios provoke on purpose: Chromium logs every 4xx answer to a fetch. */
     private static final Pattern EXPECTED_REFUSALS =
-            Pattern.compile(".*/api/(webhooks/|collections) - Failed to load resource: .*status of (400|401).*");
+            Pattern.compile(".*/api/(webhooks/|webhooks/[0-9a-f]{24}/secret|collections) - Failed to load resource: "
+                    + ".*status of (400|401).*");
 
     @TempDir
     static Path temp;
@@ -338,7 +342,7 @@ class AdminUiIT {
         save();
         assertThat(browser.visible(errorOf("rateLimit")).getText()).isEqualTo("Enter a whole number from 1 to 10000.");
         assertThat(browser.visible(field("rateLimit")).getAttribute("aria-invalid")).isEqualTo("true");
-        browser.screenshot("12-rate-limit-out-of-range");
+        browser.screenshot("14-rate-limit-out-of-range");
 
         browser.type(field("rateLimit"), "50");
         save();
@@ -356,6 +360,66 @@ class AdminUiIT {
         saveAndAwaitReload();
         assertThat(api.get("/api/webhooks/" + id).json().has("rateLimit")).as("emptied: no limit").isFalse();
         api.delete("/api/webhooks/" + id);
+    }
+
+    @Test
+    void administratorRotatesTheSecretInADialogThatShowsTheServersMessages() throws Exception {
+        String target = receiver.url("/rotate");
+        Api.Reply created = api.post("/api/webhooks/", "{\"eventName\":\"service_created\",\"target\":\"" + target
+                + "\",\"secret\":\"first-secret\"}");
+        assertThat(created.status()).as(created.toString()).isEqualTo(200);
+        String id = created.json().get("_id").asText();
+        browser.open(host.baseUri().toString());
+        signIn();
+        browser.click(rowWithTarget(target).findElement(By.cssSelector("[data-action=open]")));
+        WebElement panel = browser.visible(By.cssSelector("section[data-panel=secret]"));
+        assertThat(panel.getText()).contains("Signing secret", "webhook-signature");
+
+        // Rotate secret opens a dialog; what the server refuses is shown beside each field, with what was typed.
+        browser.click(By.cssSelector("[data-action=rotate-secret]"));
+        browser.visible(By.cssSelector("dialog[open] #rotate-secret"));
+        assertThat(browser.driver().switchTo().activeElement().getAttribute("id")).isEqualTo("rotate-secret");
+        assertThat(browser.visible(By.id("rotate-keep")).getAttribute("value")).isEqualTo("24h");
+        browser.type(By.id("rotate-secret"), "whsec_%%%");
+        browser.type(By.id("rotate-keep"), "1y");
+        browser.click(By.cssSelector("dialog[open] button[data-value=rotate]"));
+        WebElement secretError = browser.visible(By.cssSelector("dialog[open] [data-field=secret] .field-error"));
+        WebElement keepError = browser.visible(By.cssSelector("dialog[open] [data-field=keepPreviousFor] .field-error"));
+        assertThat(secretError.getText()).contains("whsec_");
+        assertThat(keepError.getText()).contains("duration");
+        assertThat(browser.visible(By.id("rotate-keep")).getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(browser.visible(By.id("rotate-keep")).getAttribute("value")).isEqualTo("1y");
+        browser.screenshot("12-rotate-secret-errors");
+
+        browser.type(By.id("rotate-secret"), "second-secret");
+        browser.type(By.id("rotate-keep"), "1h");
+        browser.click(By.cssSelector("dialog[open] button[data-value=rotate]"));
+        WebElement outcome = browser.visible(By.cssSelector("section[data-panel=secret] [data-outcome=rotated]"));
+        assertThat(outcome.getText()).contains("previous secret also signs deliveries until");
+        assertThat(browser.driver().findElements(By.cssSelector("dialog[open]"))).isEmpty();
+        browser.screenshot("13-rotate-secret-done");
+        assertThat(browser.driver().getPageSource()).doesNotContain("second-secret", "first-secret");
+
+        // The next delivery carries both signatures, the new secret's first, as the official library checks them.
+        Api.Reply published = api.publish("""
+                {"eventName":"service_created","eventTimestamp":1732780800000,
+                 "payload":{"tenantId":"acme","projectId":"rotate-test","serviceName":"s"}}""");
+        assertThat(published.status()).as(published.toString()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.requestsContaining("rotate-test").size() == 1);
+        Receiver.Request delivery = receiver.requestsContaining("rotate-test").get(0);
+        String[] signatures = delivery.standardSignature().split(" ");
+        assertThat(signatures).hasSize(2);
+        verify("second-secret", delivery, signatures[0]);
+        verify("first-secret", delivery, signatures[1]);
+        assertThat(api.delete("/api/webhooks/" + id).status()).isEqualTo(204);
+    }
+
+    /** Checks one signature of a delivery with the official Standard Webhooks library. */
+    private static void verify(String secret, Receiver.Request delivery, String signature) throws Exception {
+        HttpHeaders headers = HttpHeaders.of(Map.of("webhook-id", List.of(delivery.webhookId()),
+                "webhook-timestamp", List.of(delivery.timestamp()), "webhook-signature", List.of(signature)),
+                (name, value) -> true);
+        new Webhook(secret.getBytes(StandardCharsets.UTF_8)).verify(delivery.body(), headers);
     }
 
     private void uploadCertificate(Path file) {

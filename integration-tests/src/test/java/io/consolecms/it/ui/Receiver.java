@@ -22,7 +22,8 @@ final class Receiver implements AutoCloseable {
     static final String MARKUP = "<img src=x onerror=alert(1)><script>alert(2)</script>";
 
     /** One request as the receiver saw it. */
-    record Request(String path, String webhookId, String signature, String body) {
+    record Request(String path, String webhookId, String signature, String standardSignature, String timestamp,
+                   String body) {
     }
 
     private final HttpServer server;
@@ -46,7 +47,9 @@ final class Receiver implements AutoCloseable {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             String path = exchange.getRequestURI().getPath();
             requests.add(new Request(path, exchange.getRequestHeaders().getFirst("webhook-id"),
-                    exchange.getRequestHeaders().getFirst("X-Mia-Signature"), body));
+                    exchange.getRequestHeaders().getFirst("X-Mia-Signature"),
+                    exchange.getRequestHeaders().getFirst("webhook-signature"),
+                    exchange.getRequestHeaders().getFirst("webhook-timestamp"), body));
             boolean markup = path.startsWith("/markup");
             byte[] answer = (markup ? MARKUP : "{\"received\":true}").getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", markup ? "text/html" : "application/json");

@@ -28,7 +28,8 @@ public record WebhookInput(
         @NotNull(message = REQUIRED) @WebhookConstraints.TargetUrl String target,
         @WebhookConstraints.Certificates String base64CA,
         @Size(min = 1, max = 256, message = "must be 1 to 256 characters")
-        @Pattern(regexp = "[^\\x00]*", message = "must not contain the NUL character") String secret,
+        @Pattern(regexp = "[^\\x00]*", message = "must not contain the NUL character")
+        @Pattern(regexp = STANDARD_SECRET, message = STANDARD_SECRET_MESSAGE) String secret,
         @Valid ProxySettings proxy,
         @Min(value = MIN_RATE, message = RATE_MESSAGE)
         @Max(value = MAX_RATE, message = RATE_MESSAGE) Integer rateLimit) {
@@ -43,6 +44,14 @@ public record WebhookInput(
     static final String IDENTIFIER_MESSAGE =
             "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or a digit";
     static final String REQUIRED = "is required";
+    /**
+     * A secret starting with {@code whsec_} is a Standard Webhooks secret: the rest is the base64 of the HMAC key, as
+     * receivers' libraries decode it ({@code webhook-signature}).
+     */
+    static final String STANDARD_SECRET =
+            "(?s)(?!whsec_).*|whsec_(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{4}|[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=?)";
+    static final String STANDARD_SECRET_MESSAGE = "starts with whsec_, so the rest must be the base64 of the signing"
+            + " key (a Standard Webhooks secret); use a secret without that prefix to sign with its own bytes";
 
     /**
      * The HTTP proxy of a webhook.

@@ -126,18 +126,49 @@ public final class WebhookStore {
      * Writes the writable fields of {@code webhook} and its {@code updatedAt}/{@code updaterId}, unless it was deleted
      * meanwhile.
      *
+     * @param secretReplaced whether the secret changed: a secret set (or removed) this way takes over at once, ending
+     *     the overlap of a {@link #rotateSecret rotation}
      * @return whether the webhook was still there
      */
-    public boolean update(Webhook webhook) throws SQLException {
+    public boolean update(Webhook webhook, boolean secretReplaced) throws SQLException {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement update = connection.prepareStatement("UPDATE webhooks SET tenant_id = ?, project_id = ?, "
                      + "event_name = ?, target = ?, base64_ca = ?, secret = ?, proxy_url = ?, updated_at = ?, "
-                     + "updater_id = ?, rate_limit = ? WHERE id = ?")) {
+                     + "updater_id = ?, rate_limit = ?"
+                     + (secretReplaced ? ", previous_secret = NULL, previous_secret_until = NULL" : "")
+                     + " WHERE id = ?")) {
             setWritable(update, 1, webhook, unreadable(connection, webhook));
             update.setLong(8, webhook.updatedAt());
             update.setString(9, webhook.updaterId());
             setNullableInt(update, 10, webhook.rateLimit());
             update.setString(11, webhook.id());
+            return update.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * Replaces the secret of a webhook that is not DELETED. The replaced secret, copied as it is stored (sealed, never
+     * opened here), keeps signing next to the new one until {@code previousUntil}; with {@code previousUntil}
+     * {@code null}, or when there was no secret, no previous secret is kept. A rotation during another's overlap
+     * keeps only the secret it replaces.
+     *
+     * @return whether the webhook was there
+     */
+    public boolean rotateSecret(String id, String secret, Long previousUntil, long at, String by) throws SQLException {
+        String previous = previousUntil == null ? "previous_secret = NULL, previous_secret_until = NULL"
+                // the SET expressions read the row as it was: previous_secret gets the secret being replaced
+                : "previous_secret = secret, previous_secret_until = CASE WHEN secret IS NULL THEN NULL ELSE ? END";
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement update = connection.prepareStatement("UPDATE webhooks SET " + previous
+                     + ", secret = ?, updated_at = ?, updater_id = ? WHERE id = ? AND state <> 'DELETED'")) {
+            int index = 1;
+            if (previousUntil != null) {
+                update.setLong(index++, previousUntil);
+            }
+            update.setString(index++, secrets.seal(secret));
+            update.setLong(index++, at);
+            update.setString(index++, by);
+            update.setString(index, id);
             return update.executeUpdate() == 1;
         }
     }

@@ -72,6 +72,12 @@ public final class WebhookValidator implements AutoCloseable {
         return errors;
     }
 
+    /** The problem of {@code secret} under the collection's rules for {@code secret}, or {@code null} when valid. */
+    public String secretProblem(String secret) {
+        return validator.validateValue(WebhookInput.class, "secret", secret).stream()
+                .map(ConstraintViolation::getMessage).sorted().findFirst().orElse(null);
+    }
+
     static int position(String field) {
         if (field == null) {
             return -1;

@@ -55,7 +55,10 @@ public final class WebhooksCollection {
                                 + "JVM's trusted authorities are always trusted too."),
                 FieldDefinition.of("secret", "Secret", FieldType.STRING)
                         .withHelp("Signs each delivery: X-Mia-Signature is the SHA-256 of the body followed by "
-                                + "the secret. Never shown again; leave empty to keep the current one.")
+                                + "the secret, webhook-signature a Standard Webhooks HMAC (a secret starting with "
+                                + "whsec_ is a base64 key after the prefix). Never shown again; leave empty to keep "
+                                + "the current one, or use Rotate secret on the webhook's page to change it without "
+                                + "downtime.")
                         .withMaxLength(256)
                         .asSecret(),
                 FieldDefinition.of("proxy.url", "HTTP proxy URL", FieldType.URL)

@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -146,7 +147,7 @@ public final class WebhooksResource {
             return messages.badRequest(errors);
         }
         Webhook updated = stored.get().withInput(input).touched(clock.millis(), user(security));
-        if (!store.update(updated)) {
+        if (!store.update(updated, !Objects.equals(stored.get().secret(), updated.secret()))) {
             return notFound(id);
         }
         return messages.json(Response.Status.OK, representation.toJson(updated));
@@ -214,6 +215,11 @@ public final class WebhooksResource {
     }
 
     private Response notFound(String id) {
+        return notFound(messages, id);
+    }
+
+    /** 404 naming the webhook (cut, since the id comes from the request). */
+    static Response notFound(JsonMessages messages, String id) {
         String shown = id.length() > 64 ? id.substring(0, 64) + "…" : id;
         return messages.errors(Response.Status.NOT_FOUND,
                 List.of(FieldError.ofRequest("webhook " + shown + " not found")));
@@ -252,7 +258,8 @@ public final class WebhooksResource {
                 .toList();
     }
 
-    private static String user(SecurityContext security) {
+    /** Who makes the request, for {@code updaterId}. */
+    static String user(SecurityContext security) {
         Principal principal = security == null ? null : security.getUserPrincipal();
         String name = principal == null ? null : principal.getName();
         if (name == null || name.isBlank()) {

@@ -20,6 +20,14 @@ final class ApiErrors {
         return error(Response.Status.NOT_FOUND, field, message);
     }
 
+    static WebApplicationException conflict(String field, String message) {
+        return error(Response.Status.CONFLICT, field, message);
+    }
+
+    static WebApplicationException unsupportedMediaType(String field, String message) {
+        return error(Response.Status.UNSUPPORTED_MEDIA_TYPE, field, message);
+    }
+
     private static WebApplicationException error(Response.Status status, String field, String message) {
         return new WebApplicationException(Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
                 .entity(Map.of("errors", List.of(Map.of("field", field, "message", message)))).build());

@@ -13,20 +13,29 @@ import io.consolecms.webhooks.secrets.SecretBox;
  * @param roundStart the attempt count at which the current budget began (see redeliver)
  * @param webhookState the webhook's {@code __STATE__}, or {@code null} when the webhook no longer exists
  * @param target the webhook's URL, or {@code null} when the webhook no longer exists
- * @param secret the webhook's secret, or {@code null}
+ * @param secrets the webhook's signing secrets
  * @param base64Ca the webhook's extra CA certificates, or {@code null}
  * @param proxyUrl the webhook's proxy, or {@code null}
  * @param body the exact event JSON
  * @param rateLimit the webhook's deliveries per second, or 0 for no limit
+ * @param webhookReadAt {@link System#nanoTime()} just before the webhook's settings above were read
  */
 record ClaimedDelivery(String id, String webhookId, String eventId, String eventName, int attempts, int roundStart,
-                       String webhookState, String target, String secret, String base64Ca, String proxyUrl,
-                       byte[] body, int rateLimit) {
+                       String webhookState, String target, SigningSecrets secrets, String base64Ca, String proxyUrl,
+                       byte[] body, int rateLimit, long webhookReadAt) {
 
-    /** The webhook's settings as they are now: the same delivery, to be attempted with {@code webhook}'s. */
+    /**
+     * The webhook's settings as they are now: the same delivery, to be attempted with {@code webhook}'s, unless this
+     * delivery's were read after them (a delivery admitted right after a change, e.g. a secret rotation, must not be
+     * sent with a snapshot taken before it).
+     */
     ClaimedDelivery with(WebhookSnapshot webhook) {
+        if (webhook.readAt() - webhookReadAt < 0) {
+            return this;
+        }
         return new ClaimedDelivery(id, webhookId, eventId, eventName, attempts, roundStart, webhook.state(),
-                webhook.target(), webhook.secret(), webhook.base64Ca(), webhook.proxyUrl(), body, webhook.rateLimit());
+                webhook.target(), webhook.secrets(), webhook.base64Ca(), webhook.proxyUrl(), body, webhook.rateLimit(),
+                webhook.readAt());
     }
 
     /**
@@ -34,11 +43,15 @@ record ClaimedDelivery(String id, String webhookId, String eventId, String event
      *
      * @param state its {@code __STATE__}, or {@code null} when it no longer exists
      * @param rateLimit its deliveries per second, or 0 for no limit
+     * @param readAt {@link System#nanoTime()} just before it was read
      */
-    record WebhookSnapshot(String state, String target, String secret, String base64Ca, String proxyUrl,
-                           int rateLimit) {
+    record WebhookSnapshot(String state, String target, SigningSecrets secrets, String base64Ca, String proxyUrl,
+                           int rateLimit, long readAt) {
 
-        static final WebhookSnapshot DELETED = new WebhookSnapshot(null, null, null, null, null, 0);
+        /** A webhook that no longer exists, as found by a read that started at {@code readAt}. */
+        static WebhookSnapshot deleted(long readAt) {
+            return new WebhookSnapshot(null, null, SigningSecrets.NONE, null, null, 0, readAt);
+        }
 
         @Override
         public String toString() {
@@ -66,7 +79,7 @@ record ClaimedDelivery(String id, String webhookId, String eventId, String event
 
     /** Whether the webhook's secret or proxy URL could not be decrypted with the configured keys. */
     boolean unreadable() {
-        return SecretBox.UNREADABLE.equals(secret) || SecretBox.UNREADABLE.equals(proxyUrl);
+        return secrets.unreadable() || SecretBox.UNREADABLE.equals(proxyUrl);
     }
 
     @Override

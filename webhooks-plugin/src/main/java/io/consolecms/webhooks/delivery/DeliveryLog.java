@@ -15,6 +15,11 @@ import javax.sql.DataSource;
 /** The deliveries as administrators see and steer them: listed, looked at, delivered again. */
 final class DeliveryLog {
 
+    /**
+     * Due now for claims, unless a host holds the delivery's lease (an attempt in flight): then when that lease ends.
+     * Binds one parameter, now.
+     */
+    static final String DUE_NOW = "due_at = GREATEST(?, COALESCE(lease_expires_at, 0))";
     private static final String COLUMNS = "id, webhook_id, event_id, event_name, status, attempts, next_attempt_at,"
             + " last_status_code, last_error, created_at, updated_at";
 
@@ -36,10 +41,31 @@ final class DeliveryLog {
         }
     }
 
+    /**
+     * The query of a page of a webhook's deliveries: parameters the webhook id, the status if {@code byStatus}, the
+     * limit and the offset. webhook_id (one value here) leads the order, as it leads the index, so that H2 reads a
+     * page of rows in index order instead of sorting every delivery of the webhook.
+     */
+    static String listSql(boolean byStatus) {
+        return "SELECT " + COLUMNS + " FROM webhook_deliveries WHERE webhook_id = ?"
+                + (byStatus ? " AND status = ?" : "") + " ORDER BY webhook_id DESC, created_at DESC, id DESC"
+                + " LIMIT ? OFFSET ?";
+    }
+
+    /** A webhook's state ({@code PUBLIC}, {@code DRAFT}, …), or empty when there is no webhook with that id. */
+    Optional<String> webhookState(String webhookId) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement("SELECT state FROM webhooks WHERE id = ?")) {
+            select.setString(1, webhookId);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
     /** A webhook's deliveries, newest first; {@code status} may be {@code null} for all. */
     List<DeliveryView> list(String webhookId, DeliveryStatus status, int limit, int skip) throws SQLException {
-        String sql = "SELECT " + COLUMNS + " FROM webhook_deliveries WHERE webhook_id = ?"
-                + (status == null ? "" : " AND status = ?") + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?";
+        String sql = listSql(status != null);
         try (Connection connection = dataSource.getConnection();
              PreparedStatement select = connection.prepareStatement(sql)) {
             int index = 1;
@@ -108,26 +134,12 @@ final class DeliveryLog {
         long now = clock.millis();
         try (Connection connection = dataSource.getConnection();
              PreparedStatement update = connection.prepareStatement("UPDATE webhook_deliveries SET status = 'pending',"
-                     + " next_attempt_at = ?, round_start = attempts, updated_at = ? WHERE id = ?")) {
+                     + " next_attempt_at = ?, " + DUE_NOW + ", round_start = attempts, updated_at = ? WHERE id = ?")) {
             update.setLong(1, now);
             update.setLong(2, now);
-            update.setString(3, deliveryId);
+            update.setLong(3, now);
+            update.setString(4, deliveryId);
             return update.executeUpdate() > 0;
-        }
-    }
-
-    /** Makes every failed delivery of a webhook created at or after {@code since} pending again, as {@link #redeliver}. */
-    int redeliverFailedSince(String webhookId, Instant since) throws SQLException {
-        long now = clock.millis();
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement update = connection.prepareStatement("UPDATE webhook_deliveries SET status = 'pending',"
-                     + " next_attempt_at = ?, round_start = attempts, updated_at = ?"
-                     + " WHERE webhook_id = ? AND status = 'failed' AND created_at >= ?")) {
-            update.setLong(1, now);
-            update.setLong(2, now);
-            update.setString(3, webhookId);
-            update.setLong(4, since.toEpochMilli());
-            return update.executeUpdate();
         }
     }
 

@@ -1,6 +1,7 @@
 package io.consolecms.webhooks.delivery;
 
 import io.consolecms.plugin.PluginContext;
+import io.consolecms.webhooks.catalog.EventCatalog;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -8,8 +9,8 @@ import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
- * Wires the delivery side of the plugin: the event listener, the dispatcher and the delivery log API. What
- * {@link #start} opens, {@link #close} shuts.
+ * Wires the delivery side of the plugin: the event listener, the dispatcher, the delivery log API, bulk redelivery,
+ * webhook health, the meters and the retention. What {@link #start} opens, {@link #close} shuts.
  */
 public final class DeliveryModule implements AutoCloseable {
 
@@ -17,15 +18,22 @@ public final class DeliveryModule implements AutoCloseable {
     private final DeliverySender sender;
     private final GroupCommit writer;
     private final Dispatcher dispatcher;
+    private final DeliveryMetrics metrics;
+    private final PendingBacklog backlog;
+    private final Retention retention;
     private final AutoDisable autoDisable;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private DeliveryModule(DeliverySettings settings, DeliverySender sender, GroupCommit writer,
-                           Dispatcher dispatcher, AutoDisable autoDisable) {
+                           Dispatcher dispatcher, DeliveryMetrics metrics, PendingBacklog backlog,
+                           Retention retention, AutoDisable autoDisable) {
         this.settings = settings;
         this.sender = sender;
         this.writer = writer;
         this.dispatcher = dispatcher;
+        this.metrics = metrics;
+        this.backlog = backlog;
+        this.retention = retention;
         this.autoDisable = autoDisable;
     }
 
@@ -43,17 +51,27 @@ public final class DeliveryModule implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         Outbox outbox = new Outbox(dataSource, clock);
         GroupCommit writer = new GroupCommit(dataSource);
-        Dispatcher dispatcher = new Dispatcher(outbox, writer, sender, settings);
+        DeliveryMetrics metrics = new DeliveryMetrics(context.meterRegistry());
+        PendingBacklog backlog = new PendingBacklog(dataSource, clock, context.meterRegistry());
+        Dispatcher dispatcher = new Dispatcher(outbox, writer, sender, settings, metrics);
+        Retention retention = new Retention(dataSource, writer, settings.retention(), clock,
+                context.meterRegistry());
         DeliveryLog log = new DeliveryLog(dataSource, clock);
         AutoDisable autoDisable = new AutoDisable(dataSource, writer, settings.disableAfter(), clock);
-        DeliveryModule module = new DeliveryModule(settings, sender, writer, dispatcher, autoDisable);
+        metrics.openTargets(dispatcher::openTargets);
+        DeliveryModule module = new DeliveryModule(settings, sender, writer, dispatcher, metrics, backlog, retention,
+                autoDisable);
         try {
             context.addEventListener(new EventIngest(writer, dispatcher, clock));
             context.addResource(new WebhookDeliveriesResource(log));
             context.addResource(new DeliveriesResource(log, dispatcher::wake));
-            context.addResource(new WebhookRedeliverResource(log, dispatcher::wake));
+            BulkRedelivery bulk = new BulkRedelivery(dataSource, writer, dispatcher::wake, clock);
+            context.addResource(new WebhookRedeliverResource(log, bulk));
+            context.addResource(new DeliveriesRedeliverResource(log, bulk, EventCatalog.standard(), clock));
+            context.addResource(new WebhookStatsResource(log, new HealthQuery(dataSource, clock)));
             context.addResource(new WebhookTestResource(new WebhookPing(dataSource, outbox, sender, settings, clock)));
             dispatcher.start();
+            retention.start();
             autoDisable.start();
         } catch (RuntimeException failure) {
             module.close();
@@ -84,8 +102,9 @@ public final class DeliveryModule implements AutoCloseable {
     }
 
     /**
-     * Stops dispatching (in-flight attempts get their timeout plus 5 s, their outcomes are recorded), commits what the
-     * writer still holds and refuses further events, then closes the sender. Idempotent.
+     * Removes the meters, stops the retention and the auto-disable sweep, stops dispatching (in-flight attempts get
+     * their timeout plus 5 s, their outcomes are recorded), commits what the writer still holds and refuses further
+     * events, then closes the sender. Idempotent.
      */
     @Override
     public void close() {
@@ -93,6 +112,9 @@ public final class DeliveryModule implements AutoCloseable {
             return;
         }
         try {
+            backlog.close();
+            metrics.close();
+            retention.close();
             autoDisable.close();
             dispatcher.close();
             writer.close();

@@ -22,10 +22,12 @@ import java.util.Objects;
  *     doubles it, up to {@link #MAX_COOLDOWN_FACTOR} times this
  * @param disableAfter {@code CMS_WEBHOOKS_DISABLE_AFTER}: how long a webhook's deliveries may all fail before it is
  *     moved to DRAFT
+ * @param retention {@code CMS_WEBHOOKS_RETENTION}: how long settled deliveries are kept after their last change
  */
 public record DeliverySettings(RetrySchedule retrySchedule, Duration timeout, List<String> allowNetworks,
                                List<String> denyNetworks, int workers, int perTarget, int queueCapacity,
-                               int breakerFailures, Duration breakerCooldown, Duration disableAfter) {
+                               int breakerFailures, Duration breakerCooldown, Duration disableAfter,
+                               Duration retention) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
     public static final int DEFAULT_WORKERS = 128;
@@ -36,14 +38,19 @@ public record DeliverySettings(RetrySchedule retrySchedule, Duration timeout, Li
     /** The longest cool-down, as a multiple of the first: 30 s doubling up to 10 min by default. */
     public static final int MAX_COOLDOWN_FACTOR = 20;
     public static final Duration DEFAULT_DISABLE_AFTER = Duration.ofDays(5);
+    public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
 
     public DeliverySettings {
         Objects.requireNonNull(retrySchedule, "retrySchedule");
         Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(retention, "retention");
         allowNetworks = List.copyOf(allowNetworks);
         denyNetworks = List.copyOf(denyNetworks);
         if (timeout.isZero() || timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must be positive: " + timeout);
+        }
+        if (retention.isZero() || retention.isNegative()) {
+            throw new IllegalArgumentException("retention must be positive: " + retention);
         }
         if (workers < 1 || perTarget < 1 || queueCapacity < 1 || breakerFailures < 1) {
             throw new IllegalArgumentException(
@@ -72,7 +79,8 @@ public record DeliverySettings(RetrySchedule retrySchedule, Duration timeout, Li
                 settings.positiveInt("queue-capacity", DEFAULT_QUEUE_CAPACITY),
                 settings.positiveInt("breaker-failures", DEFAULT_BREAKER_FAILURES),
                 positive(settings, "breaker-cooldown", DEFAULT_BREAKER_COOLDOWN),
-                positive(settings, "disable-after", DEFAULT_DISABLE_AFTER));
+                positive(settings, "disable-after", DEFAULT_DISABLE_AFTER),
+                positive(settings, "retention", DEFAULT_RETENTION));
     }
 
     private static Duration positive(PluginSettings settings, String key, Duration fallback) {

@@ -54,6 +54,11 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
     /** How often the settings of webhooks with queued deliveries are read again. */
     private static final Duration REFRESH_INTERVAL = Duration.ofSeconds(1);
     private static final int MAX_BATCH = 500;
+    /**
+     * How long the recorder gathers outcomes after the first before storing them: a batch per attempt would update
+     * each webhook's last delivery and write a transaction per attempt, in the writer that publishers wait on.
+     */
+    private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final Duration MAX_SCAN_INTERVAL = Duration.ofSeconds(30);
     /** Webhooks excluded from one claim at most: beyond, their deliveries are claimed and given back. */
     private static final int MAX_EXCLUDED = 1000;
@@ -62,6 +67,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
     private final GroupCommit writer;
     private final DeliverySender sender;
     private final DeliverySettings settings;
+    private final DeliveryMetrics metrics;
     private final Clock clock;
     private final Duration scanInterval;
     private final String owner = "webhooks-" + ObjectId.next();
@@ -100,12 +106,13 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
     private long nextRenewal;
     private long nextRefresh;
 
-    Dispatcher(Outbox outbox, GroupCommit writer, DeliverySender sender, DeliverySettings settings, Clock clock,
-               Duration scanInterval) {
+    Dispatcher(Outbox outbox, GroupCommit writer, DeliverySender sender, DeliverySettings settings,
+               DeliveryMetrics metrics, Clock clock, Duration scanInterval) {
         this.outbox = Objects.requireNonNull(outbox, "outbox");
         this.writer = Objects.requireNonNull(writer, "writer");
         this.sender = Objects.requireNonNull(sender, "sender");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.scanInterval = Objects.requireNonNull(scanInterval, "scanInterval");
         this.queues = new TargetQueues(settings.perTarget(), settings.queuePerTarget(), settings.queueCapacity(),
@@ -121,8 +128,9 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
         this.recorder = named("webhooks-recorder").newThread(this::recordLoop);
     }
 
-    Dispatcher(Outbox outbox, GroupCommit writer, DeliverySender sender, DeliverySettings settings) {
-        this(outbox, writer, sender, settings, Clock.systemUTC(), SCAN_INTERVAL);
+    Dispatcher(Outbox outbox, GroupCommit writer, DeliverySender sender, DeliverySettings settings,
+               DeliveryMetrics metrics) {
+        this(outbox, writer, sender, settings, metrics, Clock.systemUTC(), SCAN_INTERVAL);
     }
 
     /** Starts the claiming and recording threads; deliveries already due are claimed at once. */
@@ -192,10 +200,10 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
         }
     }
 
-    /** The current {@code rateLimit} of a delivery's webhook, or 0 for none. */
+    /** The current {@code rateLimit} of a delivery's webhook, or 0 for none: the later read of the two wins. */
     private int rateLimitOf(ClaimedDelivery delivery) {
         ClaimedDelivery.WebhookSnapshot now = webhooks.get(delivery.webhookId());
-        return now == null ? delivery.rateLimit() : now.rateLimit();
+        return now == null ? delivery.rateLimit() : delivery.with(now).rateLimit();
     }
 
     /**
@@ -326,8 +334,11 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
 
     private boolean changed(ClaimedDelivery waiting, String key) {
         ClaimedDelivery.WebhookSnapshot now = webhooks.get(waiting.webhookId());
-        return now != null && (waiting.with(now).undeliverableReason() != null
-                || !key.equals(TargetQueues.key(now.target())));
+        if (now == null) {
+            return false;
+        }
+        ClaimedDelivery current = waiting.with(now); // a snapshot older than the delivery's own read does not count
+        return current.undeliverableReason() != null || !key.equals(TargetQueues.key(current.target()));
     }
 
     private void claimDue() throws SQLException {
@@ -414,7 +425,8 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
         AttemptResult result;
         try {
             result = sender.send(new DeliveryRequest(current.id(), URI.create(current.target()), current.body(),
-                    current.secret(), current.base64Ca(), current.proxyUrl()));
+                    current.secrets().current(), current.secrets().previousAt(at), current.base64Ca(),
+                    current.proxyUrl()));
         } catch (RuntimeException bug) {
             LOG.error("The delivery sender failed on delivery {}", delivery.id(), bug);
             result = AttemptResult.noAnswer("internal error while sending", clock.millis() - at);
@@ -440,7 +452,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
                     continue;
                 }
                 batch.add(first);
-                outcomes.drainTo(batch, MAX_BATCH - 1);
+                gather(batch);
                 List<Settlement> settlements = new ArrayList<>(batch.size());
                 for (Outcome outcome : batch) {
                     settlements.add(Settlement.of(outcome, settings.retrySchedule(), random));
@@ -477,13 +489,31 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
         }
     }
 
+    private void gather(List<Outcome> batch) throws InterruptedException {
+        long until = System.nanoTime() + GATHER_NANOS;
+        while (true) {
+            outcomes.drainTo(batch, MAX_BATCH - batch.size());
+            long left = until - System.nanoTime();
+            if (batch.size() >= MAX_BATCH || left <= 0 || recorderStopping) {
+                return;
+            }
+            Outcome next = outcomes.poll(left, TimeUnit.NANOSECONDS);
+            if (next == null) {
+                return;
+            }
+            batch.add(next);
+        }
+    }
+
     /**
      * Stores a batch; when the batch fails, each settlement alone, so that one bad row never takes the others with
      * it. What cannot be stored is attempted again once its lease, no longer renewed, expires: at least once.
      */
     private void record(List<Settlement> settlements) throws InterruptedException {
         try {
-            store(settlements).forEach(this::scheduled);
+            List<Settlement> stored = store(settlements);
+            metrics.stored(stored);
+            stored.forEach(this::scheduled);
             return;
         } catch (SQLException | RuntimeException failure) {
             if (settlements.size() == 1) {

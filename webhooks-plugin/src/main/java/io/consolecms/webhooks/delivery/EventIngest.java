@@ -27,7 +27,8 @@ import java.util.concurrent.ExecutionException;
  */
 public final class EventIngest implements EventListener {
 
-    private static final String MATCH = "SELECT id, target, secret, base64_ca, proxy_url, rate_limit FROM webhooks"
+    private static final String MATCH = "SELECT id, target, secret, base64_ca, proxy_url, previous_secret,"
+            + " previous_secret_until, rate_limit FROM webhooks"
             + " WHERE event_name = ? AND state = 'PUBLIC' AND ";
     static final String INSERT_EVENT =
             "INSERT INTO webhook_events (id, event_name, event_timestamp, body, created_at) VALUES (?, ?, ?, ?, ?)";
@@ -119,8 +120,8 @@ public final class EventIngest implements EventListener {
                         spilled = true;
                     } else {
                         placed.add(new Placed(place, new ClaimedDelivery(deliveryId, match.webhookId(), event.id(),
-                                event.name(), 0, 0, "PUBLIC", match.target(), match.secret(), match.base64Ca(),
-                                match.proxyUrl(), event.json(), match.rateLimit())));
+                                event.name(), 0, 0, "PUBLIC", match.target(), match.secrets(), match.base64Ca(),
+                                match.proxyUrl(), event.json(), match.rateLimit(), match.readAt())));
                     }
                     Outbox.bindNewDelivery(insert, deliveryId, match.webhookId(), event.id(), event.name(), now,
                             place == null ? null : handoff.owner(), leaseExpiresAt);
@@ -160,8 +161,8 @@ public final class EventIngest implements EventListener {
     }
 
     /** A matching webhook with what its attempts need. */
-    private record Match(String webhookId, String target, String secret, String base64Ca, String proxyUrl,
-                         int rateLimit) {
+    private record Match(String webhookId, String target, SigningSecrets secrets, String base64Ca, String proxyUrl,
+                         int rateLimit, long readAt) {
     }
 
     /**
@@ -197,10 +198,12 @@ public final class EventIngest implements EventListener {
                 }
             }
             List<Match> matches = new ArrayList<>();
+            long readAt = System.nanoTime();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    matches.add(new Match(rows.getString(1), rows.getString(2), forDelivery(rows.getString(3)),
-                            rows.getString(4), forDelivery(rows.getString(5)), rows.getInt(6)));
+                    matches.add(new Match(rows.getString(1), rows.getString(2),
+                            SigningSecrets.stored(rows.getString(3), rows.getString(6), rows.getLong(7)),
+                            rows.getString(4), forDelivery(rows.getString(5)), rows.getInt(8), readAt));
                 }
             }
             return matches;

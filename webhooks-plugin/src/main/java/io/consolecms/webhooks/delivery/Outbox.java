@@ -33,8 +33,8 @@ final class Outbox {
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
 
     static final String INSERT_DELIVERY = "INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_name, status,"
-            + " attempts, round_start, next_attempt_at, lease_owner, lease_expires_at, created_at, updated_at)"
-            + " VALUES (?, ?, ?, ?, 'pending', 0, 0, ?, ?, ?, ?, ?)";
+            + " attempts, round_start, next_attempt_at, lease_owner, lease_expires_at, due_at, created_at, updated_at)"
+            + " VALUES (?, ?, ?, ?, 'pending', 0, 0, ?, ?, ?, ?, ?, ?)";
 
     private static final String FREE = "(lease_owner IS NULL OR lease_expires_at <= ?)";
     /** Rows per IN list: well under every driver's limit of bind parameters. */
@@ -59,12 +59,14 @@ final class Outbox {
         if (owner == null) {
             insert.setNull(6, Types.VARCHAR);
             insert.setNull(7, Types.BIGINT);
+            insert.setLong(8, now);
         } else {
             insert.setString(6, owner);
             insert.setLong(7, leaseExpiresAt);
+            insert.setLong(8, leaseExpiresAt);
         }
-        insert.setLong(8, now);
         insert.setLong(9, now);
+        insert.setLong(10, now);
     }
 
     /** Fails unless every statement of a batch changed a row. */
@@ -115,9 +117,11 @@ final class Outbox {
     private static List<String> leaseLocked(Connection connection, List<String> candidates, String owner,
                                             long expiresAt) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("UPDATE webhook_deliveries"
-                + " SET lease_owner = ?, lease_expires_at = ? WHERE id IN (" + placeholders(candidates.size()) + ")")) {
+                + " SET lease_owner = ?, lease_expires_at = ?, due_at = ? WHERE id IN ("
+                + placeholders(candidates.size()) + ")")) {
             int index = 1;
             update.setString(index++, owner);
+            update.setLong(index++, expiresAt);
             update.setLong(index++, expiresAt);
             for (String id : candidates) {
                 update.setString(index++, id);
@@ -137,12 +141,14 @@ final class Outbox {
         List<String> sorted = new ArrayList<>(candidates);
         sorted.sort(Comparator.naturalOrder()); // one lock order for every claimer
         try (PreparedStatement update = connection.prepareStatement("UPDATE webhook_deliveries"
-                + " SET lease_owner = ?, lease_expires_at = ? WHERE id = ? AND status = 'pending' AND " + FREE)) {
+                + " SET lease_owner = ?, lease_expires_at = ?, due_at = ? WHERE id = ? AND status = 'pending' AND "
+                + FREE)) {
             for (String id : sorted) {
                 update.setString(1, owner);
                 update.setLong(2, expiresAt);
-                update.setString(3, id);
-                update.setLong(4, now);
+                update.setLong(3, expiresAt);
+                update.setString(4, id);
+                update.setLong(5, now);
                 update.addBatch();
             }
             int[] counts = update.executeBatch();
@@ -160,11 +166,24 @@ final class Outbox {
         return "PostgreSQL".equalsIgnoreCase(connection.getMetaData().getDatabaseProductName());
     }
 
+    /**
+     * The query of due, free deliveries: parameters now, now, the excluded webhook ids, the limit.
+     *
+     * <p>due_at is when a row may next be claimed: its next attempt, or the end of its lease while leased. So the
+     * index range read here holds no row that some host holds (a backlog held in memory is not read past again at
+     * every claim); the lease condition stays, for rows whose lease a host renewed just now. "ORDER BY status, due_at"
+     * (status is one value here) is the index's order, which H2 must see to read only the first rows: with "ORDER BY
+     * due_at" alone it read and sorted every due row at each claim.
+     */
+    static String dueSql(int excluded, boolean skipLocked) {
+        return "SELECT id FROM webhook_deliveries WHERE status = 'pending' AND due_at <= ? AND " + FREE
+                + (excluded == 0 ? "" : " AND webhook_id NOT IN (" + placeholders(excluded) + ")")
+                + " ORDER BY status, due_at LIMIT ?" + (skipLocked ? " FOR UPDATE SKIP LOCKED" : "");
+    }
+
     private static List<String> dueIds(Connection connection, long now, int limit, Collection<String> excluded,
                                        boolean skipLocked) throws SQLException {
-        String sql = "SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ? AND " + FREE
-                + (excluded.isEmpty() ? "" : " AND webhook_id NOT IN (" + placeholders(excluded.size()) + ")")
-                + " ORDER BY next_attempt_at LIMIT ?" + (skipLocked ? " FOR UPDATE SKIP LOCKED" : "");
+        String sql = dueSql(excluded.size(), skipLocked);
         try (PreparedStatement select = connection.prepareStatement(sql)) {
             int index = 1;
             select.setLong(index++, now);
@@ -186,7 +205,8 @@ final class Outbox {
     /** Loads the claimed deliveries with their webhooks and event bodies: one query for the whole batch. */
     private static List<ClaimedDelivery> load(Connection connection, List<String> ids) throws SQLException {
         String sql = "SELECT d.id, d.webhook_id, d.event_id, d.event_name, d.attempts, d.round_start,"
-                + " w.state, w.target, w.secret, w.base64_ca, w.proxy_url, e.body, w.rate_limit"
+                + " w.state, w.target, w.secret, w.base64_ca, w.proxy_url, e.body, w.previous_secret,"
+                + " w.previous_secret_until, w.rate_limit"
                 + " FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id"
                 + " LEFT JOIN webhooks w ON w.id = d.webhook_id"
                 + " WHERE d.id IN (" + placeholders(ids.size()) + ") ORDER BY d.next_attempt_at";
@@ -195,12 +215,14 @@ final class Outbox {
                 select.setString(i + 1, ids.get(i));
             }
             List<ClaimedDelivery> deliveries = new ArrayList<>();
+            long readAt = System.nanoTime();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     deliveries.add(new ClaimedDelivery(rows.getString(1), rows.getString(2), rows.getString(3),
                             rows.getString(4), rows.getInt(5), rows.getInt(6), rows.getString(7), rows.getString(8),
-                            forDelivery(rows.getString(9)), rows.getString(10), forDelivery(rows.getString(11)),
-                            rows.getBytes(12), rows.getInt(13)));
+                            SigningSecrets.stored(rows.getString(9), rows.getString(13), rows.getLong(14)),
+                            rows.getString(10), forDelivery(rows.getString(11)), rows.getBytes(12), rows.getInt(15),
+                            readAt));
                 }
             }
             return deliveries;
@@ -210,7 +232,7 @@ final class Outbox {
     /**
      * The current settings of webhooks whose deliveries a host holds, so that a change (trashed, new secret, new
      * target) applies to deliveries already queued; a webhook that no longer exists is {@link
-     * ClaimedDelivery.WebhookSnapshot#DELETED}.
+     * ClaimedDelivery.WebhookSnapshot#deleted deleted}.
      */
     Map<String, ClaimedDelivery.WebhookSnapshot> webhooks(Collection<String> webhookIds) throws SQLException {
         Map<String, ClaimedDelivery.WebhookSnapshot> found = new java.util.HashMap<>();
@@ -219,20 +241,23 @@ final class Outbox {
             for (int from = 0; from < all.size(); from += CHUNK) {
                 List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
                 try (PreparedStatement select = connection.prepareStatement("SELECT id, state, target, secret,"
-                        + " base64_ca, proxy_url, rate_limit FROM webhooks WHERE id IN ("
-                        + placeholders(chunk.size()) + ")")) {
+                        + " base64_ca, proxy_url, previous_secret, previous_secret_until, rate_limit FROM webhooks"
+                        + " WHERE id IN (" + placeholders(chunk.size()) + ")")) {
                     for (int i = 0; i < chunk.size(); i++) {
                         select.setString(i + 1, chunk.get(i));
                     }
+                    long readAt = System.nanoTime();
                     try (ResultSet rows = select.executeQuery()) {
                         while (rows.next()) {
                             found.put(rows.getString(1), new ClaimedDelivery.WebhookSnapshot(rows.getString(2),
-                                    rows.getString(3), forDelivery(rows.getString(4)), rows.getString(5),
-                                    forDelivery(rows.getString(6)), rows.getInt(7)));
+                                    rows.getString(3), SigningSecrets.stored(rows.getString(4), rows.getString(7),
+                                    rows.getLong(8)), rows.getString(5), forDelivery(rows.getString(6)), rows.getInt(9),
+                                    readAt));
                         }
                     }
+                    ClaimedDelivery.WebhookSnapshot deleted = ClaimedDelivery.WebhookSnapshot.deleted(readAt);
+                    chunk.forEach(id -> found.putIfAbsent(id, deleted));
                 }
-                chunk.forEach(id -> found.putIfAbsent(id, ClaimedDelivery.WebhookSnapshot.DELETED));
             }
         }
         return found;
@@ -243,18 +268,19 @@ final class Outbox {
      * that a long queue behind a slow target keeps its claims; what it no longer holds is not renewed and expires.
      */
     void renew(String owner, Collection<String> deliveryIds, long until) throws SQLException {
-        forChunks(deliveryIds, "UPDATE webhook_deliveries SET lease_expires_at = ? WHERE lease_owner = ? AND id IN (",
-                (update, index) -> {
+        forChunks(deliveryIds, "UPDATE webhook_deliveries SET lease_expires_at = ?, due_at = ? WHERE lease_owner = ?"
+                + " AND id IN (", (update, index) -> {
                     update.setLong(index, until);
-                    update.setString(index + 1, owner);
-                    return index + 2;
+                    update.setLong(index + 1, until);
+                    update.setString(index + 2, owner);
+                    return index + 3;
                 });
     }
 
     /** Gives up {@code owner}'s leases on deliveries it will not attempt; they stay pending and due. */
     void release(String owner, Collection<String> deliveryIds) throws SQLException {
-        forChunks(deliveryIds, "UPDATE webhook_deliveries SET lease_owner = NULL, lease_expires_at = NULL"
-                + " WHERE lease_owner = ? AND id IN (", (update, index) -> {
+        forChunks(deliveryIds, "UPDATE webhook_deliveries SET lease_owner = NULL, lease_expires_at = NULL,"
+                + " due_at = next_attempt_at WHERE lease_owner = ? AND id IN (", (update, index) -> {
                     update.setString(index, owner);
                     return index + 1;
                 });
@@ -333,17 +359,18 @@ final class Outbox {
     private static List<Settlement> updateDeliveries(Connection connection, String owner, List<Settlement> settlements,
                                                      long now) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("UPDATE webhook_deliveries SET attempts = ?,"
-                + " status = ?, next_attempt_at = ?, last_status_code = ?, last_error = ?, lease_owner = NULL,"
-                + " lease_expires_at = NULL, updated_at = ? WHERE id = ? AND lease_owner = ?")) {
+                + " status = ?, next_attempt_at = ?, due_at = ?, last_status_code = ?, last_error = ?,"
+                + " lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ? AND lease_owner = ?")) {
             for (Settlement settlement : settlements) {
                 update.setInt(1, settlement.attempts());
                 update.setString(2, settlement.status().value());
                 setLong(update, 3, settlement.nextAttemptAt());
-                setInt(update, 4, settlement.statusCode());
-                update.setString(5, settlement.error());
-                update.setLong(6, now);
-                update.setString(7, settlement.outcome().delivery().id());
-                update.setString(8, owner);
+                setLong(update, 4, settlement.nextAttemptAt());
+                setInt(update, 5, settlement.statusCode());
+                update.setString(6, settlement.error());
+                update.setLong(7, now);
+                update.setString(8, settlement.outcome().delivery().id());
+                update.setString(9, owner);
                 update.addBatch();
             }
             int[] counts = update.executeBatch();
@@ -359,7 +386,8 @@ final class Outbox {
 
     private static void insertAttempts(Connection connection, List<Settlement> settlements) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO webhook_attempts (delivery_id,"
-                + " attempt_no, at, duration_ms, status_code, error, response_body) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                + " attempt_no, at, duration_ms, status_code, error, response_body, webhook_id)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             int batched = 0;
             for (Settlement settlement : settlements) {
                 AttemptResult result = settlement.outcome().result();
@@ -373,6 +401,7 @@ final class Outbox {
                 setInt(insert, 5, result.statusCode());
                 insert.setString(6, result.error());
                 insert.setString(7, ResponseBodies.cut(result.responseBody()));
+                insert.setString(8, settlement.outcome().delivery().webhookId());
                 insert.addBatch();
                 batched++;
             }

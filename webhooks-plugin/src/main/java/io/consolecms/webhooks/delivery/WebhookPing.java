@@ -74,8 +74,8 @@ final class WebhookPing {
         } catch (Exception invalid) {
             return AttemptResult.noAnswer("the webhook's target is not a valid URL", 0);
         }
-        return sender.send(new DeliveryRequest(delivery.id(), target, delivery.body(), delivery.secret(),
-                delivery.base64Ca(), delivery.proxyUrl()));
+        return sender.send(new DeliveryRequest(delivery.id(), target, delivery.body(), delivery.secrets().current(),
+                delivery.secrets().previousAt(clock.millis()), delivery.base64Ca(), delivery.proxyUrl()));
     }
 
     /** Stores the event and its delivery, already leased to this tester so that no dispatcher attempts it too. */
@@ -84,15 +84,17 @@ final class WebhookPing {
         return Transactions.inTransaction(dataSource, connection -> {
             ClaimedDelivery delivery;
             try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT state, target, secret, base64_ca, proxy_url FROM webhooks WHERE id = ?")) {
+                    "SELECT state, target, secret, base64_ca, proxy_url, previous_secret, previous_secret_until"
+                            + " FROM webhooks WHERE id = ?")) {
                 select.setString(1, webhookId);
                 try (ResultSet rows = select.executeQuery()) {
                     if (!rows.next()) {
                         return Optional.empty();
                     }
                     delivery = new ClaimedDelivery(deliveryId, webhookId, eventId, EVENT_NAME, 0, 0,
-                            rows.getString(1), rows.getString(2), forDelivery(rows.getString(3)), rows.getString(4),
-                            forDelivery(rows.getString(5)), body, 0);
+                            rows.getString(1), rows.getString(2),
+                            SigningSecrets.stored(rows.getString(3), rows.getString(6), rows.getLong(7)),
+                            rows.getString(4), forDelivery(rows.getString(5)), body, 0, System.nanoTime());
                 }
             }
             try (PreparedStatement insert = connection.prepareStatement(EventIngest.INSERT_EVENT)) {

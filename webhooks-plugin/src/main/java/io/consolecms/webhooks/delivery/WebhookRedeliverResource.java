@@ -25,11 +25,11 @@ import java.util.Objects;
 public final class WebhookRedeliverResource {
 
     private final DeliveryLog log;
-    private final Runnable wake;
+    private final BulkRedelivery bulk;
 
-    WebhookRedeliverResource(DeliveryLog log, Runnable wake) {
+    WebhookRedeliverResource(DeliveryLog log, BulkRedelivery bulk) {
         this.log = Objects.requireNonNull(log, "log");
-        this.wake = Objects.requireNonNull(wake, "wake");
+        this.bulk = Objects.requireNonNull(bulk, "bulk");
     }
 
     @POST
@@ -39,10 +39,9 @@ public final class WebhookRedeliverResource {
         if (!ObjectId.isValid(webhookId) || !log.webhookExists(webhookId)) {
             throw ApiErrors.notFound("_id", "no webhook has this id");
         }
-        int count = log.redeliverFailedSince(webhookId, from);
-        if (count > 0) {
-            wake.run();
-        }
+        // in bounded pages through the writer, as POST /api/deliveries/redeliver does; whatever the webhook's state
+        int count = bulk.redeliver(new RedeliveryFilter(from, Instant.ofEpochMilli(Long.MAX_VALUE),
+                DeliveryStatus.FAILED, null, webhookId), false);
         return Response.accepted(Map.of("redelivered", count)).type(MediaType.APPLICATION_JSON_TYPE).build();
     }
 
@@ -54,7 +53,12 @@ public final class WebhookRedeliverResource {
         if (since == null || since.isBlank()) {
             throw ApiErrors.badRequest("since", "is required: an ISO-8601 time or epoch milliseconds");
         }
-        String text = since.trim();
+        return parseTime("since", since);
+    }
+
+    /** As {@link #parseSince}, for a time given in the query or body member {@code field}. */
+    static Instant parseTime(String field, String value) {
+        String text = value.trim();
         Instant instant;
         try {
             if (text.matches("\\d{1,15}")) {
@@ -67,12 +71,13 @@ public final class WebhookRedeliverResource {
             }
         } catch (DateTimeException | NumberFormatException invalid) {
             // DateTimeException too: an offset time past Instant.MAX parses but has no instant
-            throw ApiErrors.badRequest("since", "must be an ISO-8601 time (e.g. 2026-11-28T10:00:00Z) or epoch milliseconds");
+            throw ApiErrors.badRequest(field,
+                    "must be an ISO-8601 time (e.g. 2026-11-28T10:00:00Z) or epoch milliseconds");
         }
         try {
             instant.toEpochMilli();
         } catch (ArithmeticException outOfRange) {
-            throw ApiErrors.badRequest("since", "is out of range: must be within 292 million years of 1970");
+            throw ApiErrors.badRequest(field, "is out of range: must be within 292 million years of 1970");
         }
         return instant;
     }

@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Brings every webhook's {@code secret} and {@code proxy_url} under the current key: plain values that an earlier
+ * Brings every webhook's {@code secret}, {@code previous_secret} and {@code proxy_url} under the current key: plain values that an earlier
  * version stored are sealed, values sealed under a previous key are sealed again. Walks the table in small batches by
  * id; each row is written only if it still holds what was read, so a concurrent edit wins. Values no configured key
  * opens are left as they are (and reported once).
@@ -45,7 +45,7 @@ public final class Resealer {
                 break;
             }
             for (String[] row : rows) {
-                if (needs(row[1], plainOnly) || needs(row[2], plainOnly)) {
+                if (needs(row[1], plainOnly) || needs(row[2], plainOnly) || needs(row[3], plainOnly)) {
                     written += reseal(row);
                 }
             }
@@ -67,12 +67,14 @@ public final class Resealer {
     private List<String[]> batch(String after) throws SQLException {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement select = connection.prepareStatement(
-                     "SELECT id, secret, proxy_url FROM webhooks WHERE id > ? ORDER BY id LIMIT " + BATCH)) {
+                     "SELECT id, secret, proxy_url, previous_secret FROM webhooks WHERE id > ? ORDER BY id LIMIT "
+                             + BATCH)) {
             select.setString(1, after);
             List<String[]> rows = new ArrayList<>();
             try (ResultSet result = select.executeQuery()) {
                 while (result.next()) {
-                    rows.add(new String[] {result.getString(1), result.getString(2), result.getString(3)});
+                    rows.add(new String[] {result.getString(1), result.getString(2), result.getString(3),
+                        result.getString(4)});
                 }
             }
             return rows;
@@ -82,21 +84,26 @@ public final class Resealer {
     private int reseal(String[] row) throws SQLException {
         String secret;
         String proxyUrl;
+        String previous;
         try {
             secret = box.open(row[1]);
             proxyUrl = box.open(row[2]);
+            previous = box.open(row[3]);
         } catch (UnreadableSecretException e) {
             box.reportOnce(e);
             return 0;
         }
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement update = connection.prepareStatement("UPDATE webhooks SET secret = ?, proxy_url = ?"
-                     + " WHERE id = ? AND secret IS NOT DISTINCT FROM ? AND proxy_url IS NOT DISTINCT FROM ?")) {
+             PreparedStatement update = connection.prepareStatement("UPDATE webhooks SET secret = ?, proxy_url = ?,"
+                     + " previous_secret = ? WHERE id = ? AND secret IS NOT DISTINCT FROM ?"
+                     + " AND proxy_url IS NOT DISTINCT FROM ? AND previous_secret IS NOT DISTINCT FROM ?")) {
             update.setString(1, box.isCurrent(row[1]) ? row[1] : box.seal(secret));
             update.setString(2, box.isCurrent(row[2]) ? row[2] : box.seal(proxyUrl));
-            update.setString(3, row[0]);
-            update.setString(4, row[1]);
-            update.setString(5, row[2]);
+            update.setString(3, box.isCurrent(row[3]) ? row[3] : box.seal(previous));
+            update.setString(4, row[0]);
+            update.setString(5, row[1]);
+            update.setString(6, row[2]);
+            update.setString(7, row[3]);
             return update.executeUpdate();
         }
     }

@@ -2,15 +2,31 @@
  * The webhooks plugin's part of the admin UI, served by the host at /plugins/webhooks/webhooks-ui.js and loaded
  * by the admin shell (see the shell's js/extensions.js for the interface). It adds what only webhooks have:
  * the event-catalog picker with each event's description, the scope and last-delivery columns, and a
- * Deliveries panel with attempts, Redeliver, Send test event and Refresh.
+ * Deliveries panel with attempts, Redeliver, Retry failed since…, Send test event and Refresh; a Signing secret
+ * panel with Rotate secret; and each webhook's health (webhooks-health.js): a 24-hour sparkline in the list,
+ * charts on its page.
  * Every value from the server is rendered as text through ctx.h.
  */
+import { healthOf, listCell, attemptsChart, latencyChart, summary } from './webhooks-health.js';
 
 const DELIVERY_PAGE = 20;
+const HEALTH_WINDOWS = [[24, 'Last 24 hours'], [72, 'Last 3 days'], [168, 'Last 7 days']];
+
+/** The plugin's stylesheet, next to this module (a link, as the Content-Security-Policy allows only 'self'). */
+function addStylesheet() {
+  if (document.querySelector('link[data-webhooks-ui]')) return;
+  const link = document.createElement('link');
+  link.rel = 'stylesheet';
+  link.href = new URL('webhooks-ui.css', import.meta.url).href;
+  link.dataset.webhooksUi = '';
+  document.head.appendChild(link);
+}
 
 export default function webhooksUi(ctx) {
-  const { api, h, badge, formatTime, busy, toast, join, query } = ctx;
+  const { api, h, badge, formatTime, busy, toast, join, query, openDialog } = ctx;
   let catalog = null;
+  const statsOf = healthOf(api);
+  addStylesheet();
 
   /** The event catalog, fetched once (and again after a failure). */
   function events() {
@@ -92,6 +108,27 @@ export default function webhooksUi(ctx) {
   }
 
   /**
+   * Badges about the webhook's target beside its last delivery. The target's circuit breaker (`targetHealth`) and an
+   * automatic disabling (`disabledReason`, `disabledAt`) of CONTRACT §8 belong here once documents carry them.
+   */
+  function healthBadges(doc) {
+    return [];
+  }
+
+  /** The last 24 hours: filled in when the webhook's stats arrive (from a cache, while its last delivery is the same). */
+  function healthCell(doc) {
+    const cell = h('span', { class: 'health-cell', dataset: { health: 'loading' } }, healthBadges(doc));
+    statsOf(doc).then((stats) => {
+      cell.replaceChildren(...listCell(h, stats), ...healthBadges(doc));
+      cell.dataset.health = 'loaded';
+    }).catch(() => {
+      cell.replaceChildren(h('span', { class: 'cell-sub', text: 'Stats unavailable' }), ...healthBadges(doc));
+      cell.dataset.health = 'failed';
+    });
+    return cell;
+  }
+
+  /**
    * Event (a link to the webhook's page) and target always show, whatever the fields' `listed` flags say;
    * scope replaces the tenant and project columns.
    */
@@ -106,8 +143,9 @@ export default function webhooksUi(ctx) {
     const state = keep.findIndex((c) => c.key === '__STATE__');
     const scope = { key: 'scope', label: 'Scope', render: (doc) => h('span', null, scopeCell(doc)) };
     const last = { key: 'lastDelivery', label: 'Last delivery', render: (doc) => h('span', null, lastDeliveryCell(doc)) };
+    const health = { key: 'health', label: 'Last 24 h', render: healthCell };
     const at = state < 0 ? keep.length : state;
-    return [...keep.slice(0, at), scope, ...keep.slice(at, at + 1), last, ...keep.slice(at + 1)];
+    return [...keep.slice(0, at), scope, ...keep.slice(at, at + 1), last, health, ...keep.slice(at + 1)];
   }
 
   function attemptsTable(attempts) {
@@ -124,19 +162,64 @@ export default function webhooksUi(ctx) {
         h('td', null, attempt.responseBody ? h('pre', { class: 'mono response-body', text: attempt.responseBody }) : '')))));
   }
 
+  /** Asks from when to retry failed deliveries (24 hours ago by default); resolves to an ISO time, or null. */
+  async function askSince() {
+    const local = (date) => new Date(date.getTime() - date.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+    const now = new Date();
+    const input = h('input', { id: 'retry-since', type: 'datetime-local', value: local(new Date(now.getTime() - 86400000)), max: local(now), required: true, 'data-autofocus': true });
+    const error = h('p', { class: 'field-error', role: 'alert', hidden: true });
+    const content = h('div', { class: 'field' },
+      h('label', { for: 'retry-since', class: 'field-label', text: 'Failed deliveries created since' }), input,
+      h('p', { class: 'help', text: 'Each failed delivery of this webhook created since then is sent again with a fresh set of attempts and the same webhook-id.' }),
+      error);
+    for (;;) {
+      const choice = await openDialog({ title: 'Retry failed deliveries', content, actions: [
+        { label: 'Cancel', value: 'cancel' }, { label: 'Retry', kind: 'primary', value: 'retry' }] });
+      if (choice !== 'retry') return null;
+      const date = new Date(input.value);
+      if (!Number.isNaN(date.getTime())) return date.toISOString();
+      error.textContent = 'Enter a date and time.';
+      error.hidden = false;
+    }
+  }
+
+  /** The webhook's health: attempts per hour by outcome and latency p50/p95 over a window of hours. */
+  function healthPanel(doc, container) {
+    const windowSelect = h('select', { id: 'health-window', name: 'hours' },
+      HEALTH_WINDOWS.map(([value, label]) => h('option', { value: String(value), text: label })));
+    const body = h('div', { class: 'health-body', 'aria-live': 'polite' });
+    container.append(h('div', { class: 'panel-toolbar' }, h('label', { for: 'health-window', text: 'Window' }), windowSelect), body);
+
+    async function load() {
+      body.setAttribute('aria-busy', 'true');
+      try {
+        const stats = await api.get(`/api/webhooks/${encodeURIComponent(doc._id)}/stats${query({ hours: windowSelect.value })}`);
+        body.replaceChildren(summary(h, stats), h('div', { class: 'charts' }, attemptsChart(h, stats), latencyChart(h, stats)));
+        body.dataset.hours = String(stats.hours);
+      } catch (error) {
+        body.replaceChildren(h('p', { class: 'notice notice-error', role: 'alert', text: `Could not load the health: ${error.message}` }));
+      } finally {
+        body.removeAttribute('aria-busy');
+      }
+    }
+    windowSelect.addEventListener('change', load);
+    load();
+  }
+
   function deliveriesPanel(doc, container, { refresh: refreshPage }) {
     const status = h('select', { id: 'delivery-status', name: 'status' },
       [['', 'All'], ['pending', 'Pending'], ['succeeded', 'Succeeded'], ['failed', 'Failed']]
         .map(([value, label]) => h('option', { value, text: label })));
     const testButton = h('button', { type: 'button', class: 'button button-primary', text: 'Send test event', dataset: { action: 'send-test' } });
     const refreshButton = h('button', { type: 'button', class: 'button', text: 'Refresh', dataset: { action: 'refresh-deliveries' } });
+    const retryButton = h('button', { type: 'button', class: 'button', text: 'Retry failed since…', dataset: { action: 'retry-failed' } });
     const outcome = h('div', { class: 'test-outcome', role: 'status', 'aria-live': 'polite' });
     const list = h('div', { class: 'deliveries' });
     let skip = 0;
 
     container.append(
       h('p', { class: 'help', text: 'Every event sent to this webhook, newest first. A delivery is retried on failure; open its attempts to see what the target answered.' }),
-      h('div', { class: 'panel-toolbar' }, testButton, refreshButton,
+      h('div', { class: 'panel-toolbar' }, testButton, retryButton, refreshButton,
         h('label', { for: 'delivery-status', text: 'Status' }), status),
       outcome, list);
 
@@ -228,9 +311,87 @@ export default function webhooksUi(ctx) {
       await load();
     }));
     refreshButton.addEventListener('click', () => busy(refreshButton, load));
+    retryButton.addEventListener('click', () => busy(retryButton, async () => {
+      const since = await askSince();
+      if (!since) return;
+      const answer = await api.post('/api/deliveries/redeliver', { since, status: 'failed', webhookId: doc._id });
+      const queued = Number(answer && answer.queued) || 0;
+      outcome.replaceChildren(h('p', { class: 'notice notice-success', dataset: { outcome: 'retried', queued: String(queued) },
+        text: queued === 0 ? `No failed delivery since ${formatTime(since)}.`
+          : `${queued} failed ${queued === 1 ? 'delivery' : 'deliveries'} since ${formatTime(since)} queued again, with the same webhook-id.` }));
+      await load();
+    }));
     status.addEventListener('change', () => { skip = 0; load(); });
     load();
     return refreshPage;
+  }
+
+  /**
+   * The webhook's signing secret: whether it has one, and Rotate secret, a dialog that replaces it while the old one
+   * keeps signing for a while (POST /api/webhooks/{_id}/secret). The server's messages show beside the fields and the
+   * dialog stays open with what was typed until the rotation is accepted or cancelled. No secret is ever shown.
+   */
+  function secretPanel(doc, container, { refresh: refreshPage }) {
+    const rotate = h('button', { type: 'button', class: 'button', text: 'Rotate secret', dataset: { action: 'rotate-secret' } });
+    const outcome = h('div', { role: 'status', 'aria-live': 'polite' });
+    container.append(
+      h('p', { class: 'help', text: doc.hasSecret
+        ? 'Deliveries are signed with this webhook\'s secret: X-Mia-Signature and webhook-signature (Standard Webhooks). '
+          + 'Rotating it signs with the new secret at once; during the overlap webhook-signature also carries the old '
+          + 'secret\'s signature, so receivers can switch without rejecting a delivery.'
+        : 'This webhook has no secret: its deliveries are not signed. Rotate secret sets one.' }),
+      h('div', { class: 'panel-toolbar' }, rotate), outcome);
+    rotate.addEventListener('click', () => busy(rotate, async () => {
+      const result = await rotateDialog(doc);
+      if (!result) return;
+      const until = result.previousSecretUntil;
+      outcome.replaceChildren(h('p', { class: 'notice notice-success', dataset: { outcome: 'rotated' },
+        text: until ? `Secret rotated. The previous secret also signs deliveries until ${formatTime(until)}.`
+          : 'Secret rotated. Deliveries are signed with the new secret only.' }));
+      toast('Secret rotated.', 'success');
+    }));
+    return refreshPage;
+  }
+
+  async function rotateDialog(doc) {
+    let typed = { secret: '', keepPreviousFor: doc.hasSecret ? '24h' : '0' };
+    let problems = [];
+    for (;;) {
+      const secret = h('input', { id: 'rotate-secret', name: 'secret', type: 'password', autocomplete: 'new-password',
+        value: typed.secret, dataset: { autofocus: '' }, 'aria-describedby': 'rotate-secret-help rotate-secret-error' });
+      const keep = h('input', { id: 'rotate-keep', name: 'keepPreviousFor', type: 'text', autocomplete: 'off',
+        value: typed.keepPreviousFor, 'aria-describedby': 'rotate-keep-help rotate-keep-error' });
+      const errorOf = (name) => problems.filter((p) => p.field === name).map((p) => p.message).join('; ');
+      const row = (input, label, helpText, name) => {
+        const message = errorOf(name);
+        if (message) input.setAttribute('aria-invalid', 'true');
+        return h('div', { class: `field${message ? ' has-error' : ''}`, dataset: { field: name } },
+          h('label', { for: input.id, class: 'field-label', text: label }), input,
+          h('p', { id: `${input.id}-help`, class: 'help', text: helpText }),
+          h('p', { id: `${input.id}-error`, class: 'field-error', hidden: !message, text: message }));
+      };
+      const general = problems.filter((p) => !p.field || !['secret', 'keepPreviousFor'].includes(p.field));
+      const content = h('div', { class: 'rotate-secret' },
+        general.length ? h('p', { class: 'notice notice-error', role: 'alert',
+          text: general.map((p) => (p.field ? `${p.field} ${p.message}` : p.message)).join('; ') }) : null,
+        row(secret, 'New secret', '1 to 256 characters. A secret starting with whsec_ is a Standard Webhooks secret '
+          + '(base64 key after the prefix). It is never shown again.', 'secret'),
+        row(keep, 'Keep the previous secret for', 'How long the old secret keeps signing next to the new one: '
+          + 'e.g. 30m, 24h, 7d (at most 30d); 0 for no overlap.', 'keepPreviousFor'));
+      const answer = await ctx.openDialog({
+        title: 'Rotate secret', content,
+        actions: [{ label: 'Cancel', value: 'cancel' }, { label: 'Rotate secret', kind: 'primary', value: 'rotate' }],
+      });
+      if (answer !== 'rotate') return null;
+      typed = { secret: secret.value, keepPreviousFor: keep.value.trim() };
+      try {
+        return await api.post(`/api/webhooks/${encodeURIComponent(doc._id)}/secret`,
+          { secret: typed.secret, keepPreviousFor: typed.keepPreviousFor || null });
+      } catch (error) {
+        if (error.status !== 400 || !Array.isArray(error.errors) || error.errors.length === 0) throw error;
+        problems = error.errors;
+      }
+    }
   }
 
   return {
@@ -239,6 +400,10 @@ export default function webhooksUi(ctx) {
     title: (doc) => `${doc.eventName || 'Webhook'} → ${hostOf(doc.target)}`,
     fieldEditors: { eventName: eventPicker },
     columns,
-    detailPanels: [{ id: 'deliveries', title: 'Deliveries', placement: 'before-form', render: deliveriesPanel }],
+    detailPanels: [
+      { id: 'health', title: 'Health', placement: 'before-form', render: healthPanel },
+      { id: 'deliveries', title: 'Deliveries', placement: 'before-form', render: deliveriesPanel },
+      { id: 'secret', title: 'Signing secret', placement: 'before-form', render: secretPanel },
+    ],
   };
 }

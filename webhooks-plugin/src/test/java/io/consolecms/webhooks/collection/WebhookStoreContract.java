@@ -98,7 +98,7 @@ abstract class WebhookStoreContract {
         Webhook webhook = insert("acme", "https://a.example.com/", WebhookState.DRAFT);
         Webhook changed = new Webhook(webhook.id(), null, "p1", "tag_created", "https://b.example.com/", null, "s",
                 null, WebhookState.PUBLIC, 99, tick(), "creator-ignored", "editor", null, 7, null);
-        assertThat(store.update(changed)).isTrue();
+        assertThat(store.update(changed, false)).isTrue();
         Webhook read = store.find(webhook.id(), ALL).orElseThrow();
         assertThat(read.input()).isEqualTo(changed.input());
         assertThat(read.state()).isEqualTo(WebhookState.DRAFT);
@@ -106,9 +106,9 @@ abstract class WebhookStoreContract {
         assertThat(read.creatorId()).isEqualTo(webhook.creatorId());
         assertThat(read.updatedAt()).isEqualTo(changed.updatedAt());
         assertThat(read.updaterId()).isEqualTo("editor");
-        assertThat(store.update(changed.touched(1, "x").withInput(changed.input()))).isTrue();
+        assertThat(store.update(changed.touched(1, "x").withInput(changed.input()), false)).isTrue();
         store.delete(webhook.id(), ALL);
-        assertThat(store.update(changed)).isFalse();
+        assertThat(store.update(changed, false)).isFalse();
     }
 
     @Test

@@ -36,7 +36,8 @@ class DeliveryModuleTest {
         assertThat(context.listeners).singleElement().isInstanceOf(EventIngest.class);
         assertThat(context.resources).extracting(resource -> resource.getClass().getSimpleName())
                 .containsExactlyInAnyOrder("WebhookDeliveriesResource", "DeliveriesResource",
-                        "WebhookRedeliverResource", "WebhookTestResource");
+                        "WebhookRedeliverResource", "DeliveriesRedeliverResource", "WebhookStatsResource",
+                        "WebhookTestResource");
         module.close();
         assertThat(senderClosed).isTrue();
     }

@@ -31,21 +31,23 @@ class DeliverySettingsTest {
         assertThat(settings.breakerFailures()).isEqualTo(10);
         assertThat(settings.breakerCooldown()).isEqualTo(Duration.ofSeconds(30));
         assertThat(settings.disableAfter()).isEqualTo(Duration.ofDays(5));
+        assertThat(settings.retention()).isEqualTo(Duration.ofDays(30));
     }
 
     @Test
     void readsEveryVariable() {
-        DeliverySettings settings = from(Map.of(
-                "CMS_WEBHOOKS_RETRY_SCHEDULE", "1s, 1m",
-                "CMS_WEBHOOKS_TIMEOUT", "500ms",
-                "CMS_WEBHOOKS_ALLOW_NETWORKS", "127.0.0.0/8, ::1/128",
-                "CMS_WEBHOOKS_DENY_NETWORKS", "10.0.0.0/8",
-                "CMS_WEBHOOKS_WORKERS", "3",
-                "CMS_WEBHOOKS_PER_TARGET", "1",
-                "CMS_WEBHOOKS_QUEUE_CAPACITY", "5",
-                "CMS_WEBHOOKS_BREAKER_FAILURES", "3",
-                "CMS_WEBHOOKS_BREAKER_COOLDOWN", "2s",
-                "CMS_WEBHOOKS_DISABLE_AFTER", "90m"));
+        DeliverySettings settings = from(Map.ofEntries(
+                Map.entry("CMS_WEBHOOKS_RETRY_SCHEDULE", "1s, 1m"),
+                Map.entry("CMS_WEBHOOKS_TIMEOUT", "500ms"),
+                Map.entry("CMS_WEBHOOKS_ALLOW_NETWORKS", "127.0.0.0/8, ::1/128"),
+                Map.entry("CMS_WEBHOOKS_DENY_NETWORKS", "10.0.0.0/8"),
+                Map.entry("CMS_WEBHOOKS_WORKERS", "3"),
+                Map.entry("CMS_WEBHOOKS_PER_TARGET", "1"),
+                Map.entry("CMS_WEBHOOKS_QUEUE_CAPACITY", "5"),
+                Map.entry("CMS_WEBHOOKS_BREAKER_FAILURES", "3"),
+                Map.entry("CMS_WEBHOOKS_BREAKER_COOLDOWN", "2s"),
+                Map.entry("CMS_WEBHOOKS_DISABLE_AFTER", "90m"),
+                Map.entry("CMS_WEBHOOKS_RETENTION", "90s")));
 
         assertThat(settings.retrySchedule().delays()).containsExactly(Duration.ofSeconds(1), Duration.ofMinutes(1));
         assertThat(settings.timeout()).isEqualTo(Duration.ofMillis(500));
@@ -58,6 +60,7 @@ class DeliverySettingsTest {
         assertThat(settings.breakerFailures()).isEqualTo(3);
         assertThat(settings.breakerCooldown()).isEqualTo(Duration.ofSeconds(2));
         assertThat(settings.disableAfter()).isEqualTo(Duration.ofMinutes(90));
+        assertThat(settings.retention()).isEqualTo(Duration.ofSeconds(90));
     }
 
     @Test
@@ -80,5 +83,9 @@ class DeliverySettingsTest {
                 .hasMessageContaining("CMS_WEBHOOKS_BREAKER_COOLDOWN");
         assertThatThrownBy(() -> from(Map.of("CMS_WEBHOOKS_DISABLE_AFTER", "a week")))
                 .hasMessageContaining("CMS_WEBHOOKS_DISABLE_AFTER");
+        assertThatThrownBy(() -> from(Map.of("CMS_WEBHOOKS_RETENTION", "a month")))
+                .hasMessageContaining("CMS_WEBHOOKS_RETENTION");
+        assertThatThrownBy(() -> from(Map.of("CMS_WEBHOOKS_RETENTION", "0d")))
+                .hasMessageContaining("CMS_WEBHOOKS_RETENTION");
     }
 }

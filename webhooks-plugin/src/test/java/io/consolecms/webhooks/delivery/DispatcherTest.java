@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.consolecms.plugin.ConsoleEvent;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,6 +23,7 @@ class DispatcherTest {
 
     private final DeliveryDatabase db = new DeliveryDatabase();
     private final List<AutoCloseable> open = new ArrayList<>();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private Dispatcher dispatcher;
     /** Before the dispatcher starts, events wait in the database, as they do after a restart. */
     private final GroupCommit writer = new GroupCommit(db.dataSource);
@@ -47,15 +49,14 @@ class DispatcherTest {
         DeliverySender sender = LoopbackSender.create(settings.timeout());
         open.add(sender);
         dispatcher = new Dispatcher(new Outbox(db.dataSource, Clock.systemUTC()), writer, sender, settings,
-                Clock.systemUTC(),
-                NO_SCAN);
+                new DeliveryMetrics(meters), Clock.systemUTC(), NO_SCAN);
         dispatcher.start();
         ingest = new EventIngest(writer, dispatcher, Clock.systemUTC());
     }
 
     private static DeliverySettings settings(RetrySchedule schedule, Duration timeout, int workers, int perTarget) {
         return new DeliverySettings(schedule, timeout, List.of(), List.of(), workers, perTarget, 100, 10,
-                Duration.ofSeconds(30), Duration.ofDays(5));
+                Duration.ofSeconds(30), Duration.ofDays(5), DeliverySettings.DEFAULT_RETENTION);
     }
 
     private static DeliverySettings fast() {
@@ -111,6 +112,10 @@ class DispatcherTest {
         assertThat(receiver.requests().stream().map(ScriptedReceiver.Request::bodyText).distinct()).hasSize(1);
         assertThat(db.attemptsOf(deliveryId)).extracting(row -> row.get("status_code")).containsExactly(500, 503, 200);
         assertThat(db.delivery(deliveryId)).containsEntry("attempts", 3).containsEntry("last_error", null);
+        assertThat(meters.get("webhook.deliveries").tag("outcome", "retried").counter().count()).isEqualTo(2);
+        assertThat(meters.get("webhook.deliveries").tag("outcome", "succeeded").counter().count()).isEqualTo(1);
+        assertThat(meters.get("webhook.deliveries").tag("outcome", "failed").counter().count()).isZero();
+        assertThat(meters.get("webhook.attempt.duration").timer().count()).isEqualTo(3);
     }
 
     @Test
@@ -205,10 +210,9 @@ class DispatcherTest {
         ingest.onEvent(projectCreated("acme", "p1"));
         ingest.onEvent(projectCreated("globex", "p1"));
         long now = System.currentTimeMillis();
-        db.update("UPDATE webhook_deliveries SET lease_owner = 'dead-host', lease_expires_at = ? WHERE webhook_id = ?",
-                now - 1, orphaned);
-        db.update("UPDATE webhook_deliveries SET lease_owner = 'live-host', lease_expires_at = ? WHERE webhook_id = ?",
-                now + 3_600_000, stillLeased);
+        String lease = "UPDATE webhook_deliveries SET lease_owner = ?, lease_expires_at = ?, due_at = ? WHERE webhook_id = ?";
+        db.update(lease, "dead-host", now - 1, now - 1, orphaned);
+        db.update(lease, "live-host", now + 3_600_000, now + 3_600_000, stillLeased);
 
         startDispatcher(fast());
 
@@ -283,7 +287,7 @@ class DispatcherTest {
         String webhook = db.webhook("project_created", receiver.url()).insert();
         // room for 2 deliveries of a target in memory: the others wait in the database, and there is no periodic scan
         startDispatcher(new DeliverySettings(FAST, Duration.ofSeconds(5), List.of(), List.of(), 4, 1, 20, 10,
-                Duration.ofSeconds(30), Duration.ofDays(5)));
+                Duration.ofSeconds(30), Duration.ofDays(5), DeliverySettings.DEFAULT_RETENTION));
         for (int i = 0; i < 30; i++) {
             ingest.onEvent(projectCreated("acme", "p" + i));
         }
@@ -291,5 +295,81 @@ class DispatcherTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests().size() >= 30);
         await().until(() -> db.deliveriesOf(webhook).stream().allMatch(row -> "succeeded".equals(row.get("status"))));
         assertThat(receiver.requests().stream().map(request -> request.header("webhook-id")).distinct()).hasSize(30);
+    }
+
+    @Test
+    void queuedDeliveriesAreSignedWithBothSecretsDuringARotationsOverlapAndWithTheNewOneAfterIt() throws Exception {
+        ScriptedReceiver dead = receiver(ScriptedReceiver.hanging());
+        String webhook = db.webhook("project_created", dead.url()).secret("old-secret").insert();
+        startDispatcher(settings(FAST, Duration.ofSeconds(1), 4, 1));
+        for (int i = 0; i < 8; i++) {
+            ingest.onEvent(projectCreated("acme", "p" + i));
+        }
+        await().atMost(Duration.ofSeconds(3)).until(() -> dead.requests().size() == 1);
+        assertThat(signatures(dead.requests().get(0))).containsExactly(expected(dead.requests().get(0), "old-secret"));
+
+        // a rotation as the collection stores it, while the other deliveries wait in memory behind the hung one
+        long until = System.currentTimeMillis() + 2_500;
+        db.update("UPDATE webhooks SET previous_secret = secret, previous_secret_until = ?, secret = ? WHERE id = ?",
+                until, "new-secret", webhook);
+
+        // one attempt at a time, each taking the 1 s timeout; the settings are read again within a second
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> dead.requests().stream().anyMatch(request -> request.receivedAtMillis() > until + 1_500));
+        List<ScriptedReceiver.Request> both = dead.requests().stream()
+                .filter(request -> signatures(request).size() == 2).toList();
+        assertThat(both).isNotEmpty().allSatisfy(request -> assertThat(signatures(request))
+                .containsExactly(expected(request, "new-secret"), expected(request, "old-secret")));
+        assertThat(both).allSatisfy(request -> assertThat(request.header("X-Mia-Signature"))
+                .isEqualTo(miaSignature(request.body(), "new-secret")));
+        assertThat(dead.requests()).filteredOn(request -> request.receivedAtMillis() > until + 500)
+                .isNotEmpty()
+                .allSatisfy(request -> assertThat(signatures(request)).containsExactly(expected(request, "new-secret")));
+    }
+
+    @Test
+    void aDeliveryPublishedRightAfterARotationIsSignedWithTheNewSecretNotWithSettingsReadBeforeIt() throws Exception {
+        ScriptedReceiver dead = receiver(ScriptedReceiver.hanging());
+        String webhook = db.webhook("project_created", dead.url()).secret("old-secret").insert();
+        startDispatcher(settings(FAST, Duration.ofSeconds(5), 4, 2));
+        ingest.onEvent(projectCreated("acme", "p1"));
+        await().atMost(Duration.ofSeconds(3)).until(() -> dead.requests().size() == 1);
+        // the first delivery hangs, so the dispatcher holds the webhook and reads its settings again every second
+        await().pollDelay(Duration.ofMillis(1_200)).until(() -> true);
+
+        db.update("UPDATE webhooks SET previous_secret = secret, previous_secret_until = ?, secret = ? WHERE id = ?",
+                System.currentTimeMillis() + 60_000, "new-secret", webhook);
+        ingest.onEvent(projectCreated("acme", "p2"));
+
+        // the second delivery read the rotated settings at ingest: the settings the dispatcher read before are older
+        await().atMost(Duration.ofSeconds(3)).until(() -> dead.requests().size() == 2);
+        ScriptedReceiver.Request second = dead.requests().get(1);
+        assertThat(signatures(second)).containsExactly(expected(second, "new-secret"), expected(second, "old-secret"));
+    }
+
+    private static List<String> signatures(ScriptedReceiver.Request request) {
+        return List.of(request.header("webhook-signature").split(" "));
+    }
+
+    /** The signature the official Standard Webhooks library makes for the request's id, timestamp and body. */
+    private static String expected(ScriptedReceiver.Request request, String secret) {
+        try {
+            return new com.standardwebhooks.Webhook(secret.getBytes(StandardCharsets.UTF_8)).sign(
+                    request.header("webhook-id"), Long.parseLong(request.header("webhook-timestamp")),
+                    request.bodyText());
+        } catch (com.standardwebhooks.exceptions.WebhookSigningException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    private static String miaSignature(byte[] body, String secret) {
+        try {
+            java.security.MessageDigest sha256 = java.security.MessageDigest.getInstance("SHA-256");
+            sha256.update(body);
+            sha256.update(secret.getBytes(StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(sha256.digest());
+        } catch (java.security.NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException(impossible);
+        }
     }
 }

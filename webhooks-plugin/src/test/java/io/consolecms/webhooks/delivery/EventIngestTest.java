@@ -218,7 +218,7 @@ class EventIngestTest {
             public void admit(String place, ClaimedDelivery delivery) {
                 // handed over after the commit: another connection sees the delivery already
                 log.add("admit " + place + " " + delivery.id() + " " + db.deliveriesOf(delivery.webhookId()).size()
-                        + " " + delivery.secret() + " " + new String(delivery.body(), StandardCharsets.UTF_8));
+                        + " " + delivery.secrets().current() + " " + new String(delivery.body(), StandardCharsets.UTF_8));
             }
 
             @Override

@@ -74,9 +74,12 @@ class OutboxTest {
             ingest.onEvent(projectCreated(tenant, "p1"));
         }
         long now = System.currentTimeMillis();
-        db.update("UPDATE webhook_deliveries SET lease_owner = 'x', lease_expires_at = ? WHERE webhook_id = ?", now - 1, expired);
-        db.update("UPDATE webhook_deliveries SET lease_owner = 'x', lease_expires_at = ? WHERE webhook_id = ?", now + 60_000, leased);
-        db.update("UPDATE webhook_deliveries SET next_attempt_at = ? WHERE webhook_id = ?", now + 60_000, later);
+        // as a host leaves them: a leased row is due again when its lease ends
+        String lease = "UPDATE webhook_deliveries SET lease_owner = 'x', lease_expires_at = ?, due_at = ? WHERE webhook_id = ?";
+        db.update(lease, now - 1, now - 1, expired);
+        db.update(lease, now + 60_000, now + 60_000, leased);
+        db.update("UPDATE webhook_deliveries SET next_attempt_at = ?, due_at = ? WHERE webhook_id = ?", now + 60_000,
+                now + 60_000, later);
         db.update("UPDATE webhook_deliveries SET status = 'succeeded' WHERE webhook_id = ?", done);
 
         List<ClaimedDelivery> claimed = outbox.claim("me", 50, LEASE, Set.of());
@@ -98,7 +101,7 @@ class OutboxTest {
         ClaimedDelivery claimed = outbox.claim("me", 10, LEASE, Set.of()).get(0);
 
         assertThat(claimed.target()).isEqualTo("https://a.test/hook");
-        assertThat(claimed.secret()).isEqualTo("s");
+        assertThat(claimed.secrets().current()).isEqualTo("s");
         assertThat(claimed.base64Ca()).isEqualTo("Q0E=");
         assertThat(claimed.proxyUrl()).isEqualTo("http://proxy.test:3128");
         assertThat(claimed.body()).isEqualTo(event.json());

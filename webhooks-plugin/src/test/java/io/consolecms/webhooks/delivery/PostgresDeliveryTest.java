@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.consolecms.plugin.ConsoleEvent;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -113,9 +114,11 @@ class PostgresDeliveryTest {
         try (ScriptedReceiver receiver = ScriptedReceiver.answering(500, 200)) {
             String webhook = db.webhook("project_created", receiver.url()).insert();
             DeliverySettings settings = new DeliverySettings(new RetrySchedule(List.of(Duration.ofMillis(50))),
-                    Duration.ofSeconds(5), List.of(), List.of(), 4, 2, 100, 10, Duration.ofSeconds(30), Duration.ofDays(5));
+                    Duration.ofSeconds(5), List.of(), List.of(), 4, 2, 100, 10, Duration.ofSeconds(30),
+                    Duration.ofDays(5), DeliverySettings.DEFAULT_RETENTION);
             try (Dispatcher dispatcher = new Dispatcher(new Outbox(db.dataSource, Clock.systemUTC()), writer,
-                    LoopbackSender.create(settings.timeout()), settings)) {
+                    LoopbackSender.create(settings.timeout()), settings,
+                    new DeliveryMetrics(new SimpleMeterRegistry()))) {
                 EventIngest live = new EventIngest(writer, dispatcher, Clock.systemUTC());
                 dispatcher.start();
                 live.onEvent(projectCreated("acme", "p1"));
@@ -131,7 +134,10 @@ class PostgresDeliveryTest {
                     .satisfies(view -> assertThat(view.attempts()).isEqualTo(2));
             assertThat(log.find(deliveryId).orElseThrow().attempts()).hasSize(2);
             assertThat(log.redeliver(deliveryId)).isTrue();
-            assertThat(log.redeliverFailedSince(webhook, java.time.Instant.EPOCH)).isZero();
+            assertThat(new BulkRedelivery(db.dataSource, writer, () -> { }, Clock.systemUTC()).redeliver(
+                    new RedeliveryFilter(java.time.Instant.EPOCH, java.time.Instant.now().plusSeconds(60),
+                            DeliveryStatus.FAILED, null, webhook), false))
+                    .as("the redelivered delivery is pending, no longer failed").isZero();
         }
     }
 }

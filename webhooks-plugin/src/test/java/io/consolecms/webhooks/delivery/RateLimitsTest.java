@@ -27,8 +27,8 @@ class RateLimitsTest {
     }
 
     private static ClaimedDelivery delivery(String id, String webhookId) {
-        return new ClaimedDelivery(id, webhookId, "e1", "tag_created", 0, 0, "PUBLIC", "http://a.test/", null, null,
-                null, new byte[0], 0);
+        return new ClaimedDelivery(id, webhookId, "e1", "tag_created", 0, 0, "PUBLIC", "http://a.test/",
+                SigningSecrets.NONE, null, null, new byte[0], 0, 0L);
     }
 
     @Test

@@ -14,8 +14,8 @@ class TargetQueuesTest {
     private final List<String> opened = new ArrayList<>();
 
     private static ClaimedDelivery delivery(String id) {
-        return new ClaimedDelivery(id, "w1", "e1", "project_created", 0, 0, "PUBLIC", "http://a.test/", null, null,
-                null, new byte[0], 0);
+        return new ClaimedDelivery(id, "w1", "e1", "project_created", 0, 0, "PUBLIC", "http://a.test/",
+                SigningSecrets.NONE, null, null, new byte[0], 0, 0L);
     }
 
     /** Queues whose breakers open after 3 failures for 30 s (doubling up to 10 min), on this test's clock. */

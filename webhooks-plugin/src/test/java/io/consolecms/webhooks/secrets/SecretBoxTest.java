@@ -39,15 +39,18 @@ class SecretBoxTest {
     }
 
     @Test
-    void aValueOfThePreviousKeyOpensAndIsResealedUnderTheNewOne() throws Exception {
+    void valuesOfThePreviousKeyOpenAndAreResealedUnderTheNewOneThePreviousSecretToo() throws Exception {
         JdbcDataSource database = new JdbcDataSource();
         database.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         Migrations.migrate(database);
         String sealedByOld = SecretBox.of(new EncryptionKeys(oldKey, List.of())).seal("rotate-me");
+        // the secret a secret rotation replaced, still signing during its overlap, is sealed too
+        String previousByOld = SecretBox.of(new EncryptionKeys(oldKey, List.of())).seal("rotated-out");
         try (Connection connection = database.getConnection()) {
             connection.createStatement().executeUpdate("INSERT INTO webhooks (id, event_name, target, secret, state,"
-                    + " created_at, updated_at, creator_id, updater_id) VALUES ('w', 'project_created',"
-                    + " 'https://example.com/', '" + sealedByOld + "', 'PUBLIC', 1, 1, 'a', 'a')");
+                    + " created_at, updated_at, creator_id, updater_id, previous_secret, previous_secret_until)"
+                    + " VALUES ('w', 'project_created', 'https://example.com/', '" + sealedByOld + "', 'PUBLIC', 1, 1,"
+                    + " 'a', 'a', '" + previousByOld + "', 99)");
         }
         SecretBox rotated = SecretBox.of(new EncryptionKeys(newKey, List.of(oldKey)));
         assertThat(rotated.open(sealedByOld)).isEqualTo("rotate-me");
@@ -56,11 +59,14 @@ class SecretBoxTest {
         assertThat(new Resealer(database, rotated).run(false)).isEqualTo(1);
 
         try (Connection connection = database.getConnection();
-             ResultSet rows = connection.createStatement().executeQuery("SELECT secret FROM webhooks")) {
+             ResultSet rows = connection.createStatement().executeQuery(
+                     "SELECT secret, previous_secret FROM webhooks")) {
             rows.next();
             assertThat(rows.getString(1)).startsWith("enc:v1:new00002:");
-            assertThat(SecretBox.of(new EncryptionKeys(newKey, List.of())).open(rows.getString(1)))
-                    .isEqualTo("rotate-me");
+            assertThat(rows.getString(2)).startsWith("enc:v1:new00002:");
+            SecretBox newOnly = SecretBox.of(new EncryptionKeys(newKey, List.of()));
+            assertThat(newOnly.open(rows.getString(1))).isEqualTo("rotate-me");
+            assertThat(newOnly.open(rows.getString(2))).isEqualTo("rotated-out");
         }
     }
 }

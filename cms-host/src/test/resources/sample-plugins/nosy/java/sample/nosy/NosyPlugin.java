@@ -21,7 +21,9 @@ public final class NosyPlugin implements Plugin {
                 "java.sql.Connection", "javax.sql.DataSource", "com.zaxxer.hikari.HikariDataSource",
                 "com.zaxxer.hikari.HikariConfig", "io.consolecms.host.CmsHost", "org.h2.Driver",
                 "org.glassfish.jersey.server.ResourceConfig", "org.eclipse.jetty.server.Server",
-                "org.hibernate.validator.HibernateValidator", "ch.qos.logback.classic.Logger")) {
+                "org.hibernate.validator.HibernateValidator", "ch.qos.logback.classic.Logger",
+                "io.micrometer.core.instrument.MeterRegistry",
+                "io.micrometer.prometheusmetrics.PrometheusMeterRegistry")) {
             try {
                 Class<?> type = Class.forName(name, false, own);
                 Probe.record((type.getClassLoader() == own ? "own " : "shared ") + name);

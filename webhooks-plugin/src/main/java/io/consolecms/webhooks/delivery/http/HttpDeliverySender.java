@@ -4,6 +4,7 @@ import io.consolecms.webhooks.delivery.AttemptResult;
 import io.consolecms.webhooks.delivery.DeliveryRequest;
 import io.consolecms.webhooks.delivery.DeliverySender;
 import io.consolecms.webhooks.delivery.MiaSignature;
+import io.consolecms.webhooks.delivery.StandardSignature;
 import java.io.IOException;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -202,11 +203,14 @@ public final class HttpDeliverySender implements DeliverySender {
     private HttpPost post(DeliveryRequest request) {
         HttpPost post = new HttpPost(request.target());
         post.setEntity(new ByteArrayEntity(request.body(), JSON));
+        long timestamp = clock.instant().getEpochSecond();
         if (request.secret() != null) {
             post.setHeader(MiaSignature.HEADER, MiaSignature.sign(request.body(), request.secret()));
+            post.setHeader(StandardSignature.HEADER, StandardSignature.header(request.deliveryId(), timestamp,
+                    request.body(), request.signingSecrets()));
         }
         post.setHeader(WEBHOOK_ID, request.deliveryId());
-        post.setHeader(WEBHOOK_TIMESTAMP, Long.toString(clock.instant().getEpochSecond()));
+        post.setHeader(WEBHOOK_TIMESTAMP, Long.toString(timestamp));
         return post;
     }
 

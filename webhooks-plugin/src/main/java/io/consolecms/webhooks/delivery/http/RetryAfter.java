@@ -5,25 +5,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoField;
-import java.util.List;
-import java.util.Locale;
+import org.apache.hc.client5.http.utils.DateUtils;
 
 /** A receiver's {@code Retry-After} header: delta-seconds ({@code 120}) or an HTTP-date. */
 final class RetryAfter {
 
-    /** The three forms of HTTP-date recipients must read (RFC 9110, 5.6.7): IMF-fixdate, RFC 850, asctime. */
-    private static final List<DateTimeFormatter> HTTP_DATES = List.of(
-            DateTimeFormatter.RFC_1123_DATE_TIME,
-            new DateTimeFormatterBuilder()
-                    .parseCaseInsensitive()
-                    .appendPattern("EEEE, dd-MMM-")
-                    .appendValueReduced(ChronoField.YEAR, 2, 2, 1970)
-                    .appendPattern(" HH:mm:ss zzz")
-                    .toFormatter(Locale.US),
-            DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US).withZone(ZoneOffset.UTC));
+    /**
+     * The three forms of HTTP-date recipients must read (RFC 9110, 5.6.7): IMF-fixdate, RFC 850, asctime. The client
+     * library's asctime form has no zone, so {@code parseStandardDate} cannot make an instant of it: asctime is UTC.
+     */
+    private static final DateTimeFormatter[] HTTP_DATES = {DateUtils.FORMATTER_RFC1123, DateUtils.FORMATTER_RFC1036,
+            DateUtils.FORMATTER_ASCTIME.withZone(ZoneOffset.UTC)};
 
     private RetryAfter() {
     }
@@ -43,15 +35,12 @@ final class RetryAfter {
             return seconds >= RetrySchedule.MAX_RETRY_AFTER.toSeconds()
                     ? RetrySchedule.MAX_RETRY_AFTER : Duration.ofSeconds(seconds);
         }
-        for (DateTimeFormatter format : HTTP_DATES) {
-            try {
-                Duration wait = Duration.between(now, Instant.from(format.parse(text)));
-                return wait.isNegative() ? Duration.ZERO
-                        : wait.compareTo(RetrySchedule.MAX_RETRY_AFTER) > 0 ? RetrySchedule.MAX_RETRY_AFTER : wait;
-            } catch (DateTimeParseException notThisForm) {
-                // try the next form
-            }
+        Instant at = DateUtils.parseDate(text, HTTP_DATES);
+        if (at == null) {
+            return null;
         }
-        return null;
+        Duration wait = Duration.between(now, at);
+        return wait.isNegative() ? Duration.ZERO
+                : wait.compareTo(RetrySchedule.MAX_RETRY_AFTER) > 0 ? RetrySchedule.MAX_RETRY_AFTER : wait;
     }
 }

@@ -128,7 +128,7 @@ class HttpDeliverySenderHostileReceiverTest {
     void refusesAProxyWhoseAnswerToConnectFloodsHeaders() {
         server = new HostileServer(HostileServer.manyHeaders("HTTP/1.1 200 Connection established", 10_000));
 
-        AttemptResult result = sendTimed(new DeliveryRequest("d1", URI.create("https://localhost:9/hook"), BODY, null,
+        AttemptResult result = sendTimed(new DeliveryRequest("d1", URI.create("https://localhost:9/hook"), BODY, null, null,
                 null, server.uri("http", "").toString()));
 
         assertThat(result.succeeded()).isFalse();
@@ -141,7 +141,7 @@ class HttpDeliverySenderHostileReceiverTest {
     void cutsOffAProxyWhoseAnswerToConnectHasAnEndlessHeaderLine() {
         server = new HostileServer(HostileServer.endlessHeaderLine());
 
-        AttemptResult result = sendTimed(new DeliveryRequest("d1", URI.create("https://localhost:9/hook"), BODY, null,
+        AttemptResult result = sendTimed(new DeliveryRequest("d1", URI.create("https://localhost:9/hook"), BODY, null, null,
                 null, server.uri("http", "").toString()));
 
         assertThat(result.error()).isEqualTo("proxy 127.0.0.1:" + server.port()

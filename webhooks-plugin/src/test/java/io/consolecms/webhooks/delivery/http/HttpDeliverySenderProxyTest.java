@@ -32,7 +32,7 @@ class HttpDeliverySenderProxyTest {
     }
 
     private static DeliveryRequest request(URI target, String proxyUrl) {
-        return new DeliveryRequest("d1", target, BODY, "s", target.getScheme().equals("https")
+        return new DeliveryRequest("d1", target, BODY, "s", null, target.getScheme().equals("https")
                 ? CA.base64Pem() : null, proxyUrl);
     }
 

@@ -48,7 +48,7 @@ class HttpDeliverySenderTest {
     }
 
     static DeliveryRequest request(URI target, String secret) {
-        return new DeliveryRequest("6748a1b2c3d4e5f601234567", target, BODY, secret, null, null);
+        return new DeliveryRequest("6748a1b2c3d4e5f601234567", target, BODY, secret, null, null, null);
     }
 
     @Test
@@ -292,9 +292,9 @@ class HttpDeliverySenderTest {
     void answersNonsenseWithAResultNotAnException() {
         assertThat(sender.send(request(URI.create("ftp://example.com/"), null)).error())
                 .isEqualTo("target must be an absolute http or https URL");
-        assertThat(sender.send(new DeliveryRequest("d", receiver.uri("/"), BODY, null, "%%%", null)).error())
+        assertThat(sender.send(new DeliveryRequest("d", receiver.uri("/"), BODY, null, null, "%%%", null)).error())
                 .startsWith("base64CA is not base64");
-        assertThat(sender.send(new DeliveryRequest("d", receiver.uri("/"), BODY, null, null, "socks5://proxy:1080"))
+        assertThat(sender.send(new DeliveryRequest("d", receiver.uri("/"), BODY, null, null, null, "socks5://proxy:1080"))
                 .error()).isEqualTo("proxy URL must be an absolute http or https URL with a host");
         assertThat(receiver.pending()).isZero();
     }

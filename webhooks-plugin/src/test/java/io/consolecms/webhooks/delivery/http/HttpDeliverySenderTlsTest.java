@@ -26,7 +26,7 @@ class HttpDeliverySenderTlsTest {
     }
 
     private static DeliveryRequest request(URI target, String base64Ca) {
-        return new DeliveryRequest("d1", target, BODY, "s", base64Ca, null);
+        return new DeliveryRequest("d1", target, BODY, "s", null, base64Ca, null);
     }
 
     @Test

@@ -257,7 +257,7 @@ class TargetPolicyTest {
                 TargetPolicy.parse(null, List.of("10.0.0.0/8")))) {
             for (String proxy : List.of("http://127.0.0.1:%d", "http://localhost:%d", "http://[::ffff:7f00:1]:%d")) {
                 AttemptResult result = denyingOthers.send(new DeliveryRequest("6748a1b2c3d4e5f601234567",
-                        URI.create("http://93.184.216.34/hook"), HttpDeliverySenderTest.BODY, null, null,
+                        URI.create("http://93.184.216.34/hook"), HttpDeliverySenderTest.BODY, null, null, null,
                         proxy.formatted(receiver.port())));
 
                 assertThat(result.succeeded()).isFalse();
