@@ -1,0 +1,144 @@
+package io.consolecms.it.fuzz;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.consolecms.it.fuzz.FuzzedHost.Database;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.EdgeCasesMode;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.RandomDistribution;
+import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.AfterProperty;
+
+/**
+ * Contract §9: any input, however malformed, gets a 4xx that names the problem, never a 5xx. Sends generated requests
+ * to every endpoint of a host running from the built jars, on H2 and on PostgreSQL: each try is a batch of requests
+ * sent side by side, and a batch with a 5xx, a missing answer or a stack trace shrinks to the request that caused it.
+ * Afterwards the host must still run, answer {@code /health}, and have logged no error.
+ */
+class MalformedRequestsIT {
+
+    /** Batches of 1 to 15 requests, 8 on average: about 11,200 requests per database. */
+    private static final int TRIES = 1400;
+    private static final int MAX_BATCH = 15;
+    private static final int LEAST_REQUESTS = 10_000;
+    private static final ExecutorService CLIENTS = Executors.newFixedThreadPool(4);
+
+    private static FuzzedHost current;
+    private static volatile boolean failed;
+
+    @Property(tries = TRIES, shrinking = ShrinkingMode.BOUNDED, edgeCases = EdgeCasesMode.MIXIN)
+    void noMalformedRequestGetsAServerErrorOnH2(@ForAll("onH2") List<RawRequest> batch) throws Exception {
+        assertEveryAnswerIsNoServerError(batch);
+    }
+
+    @Property(tries = TRIES, shrinking = ShrinkingMode.BOUNDED, edgeCases = EdgeCasesMode.MIXIN)
+    void noMalformedRequestGetsAServerErrorOnPostgresql(@ForAll("onPostgresql") List<RawRequest> batch)
+            throws Exception {
+        assertEveryAnswerIsNoServerError(batch);
+    }
+
+    @Provide
+    Arbitrary<List<RawRequest>> onH2() throws Exception {
+        return batchesTo(Database.H2);
+    }
+
+    @Provide
+    Arbitrary<List<RawRequest>> onPostgresql() throws Exception {
+        return batchesTo(Database.POSTGRESQL);
+    }
+
+    private static synchronized Arbitrary<List<RawRequest>> batchesTo(Database database) throws Exception {
+        if (current == null || current.database() != database) {
+            closeCurrent();
+            failed = false;
+            current = FuzzedHost.start(database);
+        }
+        return current.requests().requests().list().ofMinSize(1).ofMaxSize(MAX_BATCH)
+                .withSizeDistribution(RandomDistribution.uniform());
+    }
+
+    private static void assertEveryAnswerIsNoServerError(List<RawRequest> batch) throws Exception {
+        try {
+            sendAndJudge(batch);
+        } catch (Throwable failure) {
+            failed = true;
+            throw failure;
+        }
+    }
+
+    private static void sendAndJudge(List<RawRequest> batch) throws Exception {
+        FuzzedHost host = current;
+        List<Future<RawRequest.Outcome>> answers = new ArrayList<>();
+        for (RawRequest request : batch) {
+            answers.add(CLIENTS.submit(() -> {
+                host.countSent();
+                return request.sendTo(host.baseUri());
+            }));
+        }
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            RawRequest.Outcome outcome = outcome(answers.get(i));
+            String answer = outcome.answer();
+            if (outcome.serverError() || answer.contains("\tat ") || answer.contains("\n\tat")) {
+                String said = outcome.problem() != null ? outcome.problem()
+                        : answer.substring(0, Math.min(answer.length(), 600));
+                problems.add(said + "\n  for " + batch.get(i));
+            }
+        }
+        if (!problems.isEmpty()) {
+            failed = true;
+        }
+        assertThat(problems).as("answers that were a 5xx, a stack trace or none at all").isEmpty();
+    }
+
+    private static RawRequest.Outcome outcome(Future<RawRequest.Outcome> answer) throws InterruptedException {
+        try {
+            return answer.get();
+        } catch (ExecutionException e) {
+            return new RawRequest.Outcome(0, "", "the client failed: " + e.getCause());
+        }
+    }
+
+    @AfterProperty
+    void hostStayedHealthy() throws Exception {
+        FuzzedHost host = current;
+        if (host == null) {
+            return;
+        }
+        try {
+            System.out.printf("fuzz on %s: %d requests in %d s%n", host.database(), host.sent(),
+                    host.age().toSeconds());
+            if (failed) {
+                return; // the property's own failure is the one to report, not a log it left behind
+            }
+            host.assertStillHealthy();
+            assertThat(host.sent()).as("requests sent on " + host.database()).isGreaterThanOrEqualTo(LEAST_REQUESTS);
+        } finally {
+            closeCurrent();
+        }
+    }
+
+    @AfterContainer
+    static void stopClients() throws Exception {
+        closeCurrent();
+        CLIENTS.shutdownNow();
+    }
+
+    private static synchronized void closeCurrent() throws Exception {
+        if (current != null) {
+            FuzzedHost closing = current;
+            current = null;
+            closing.close();
+        }
+    }
+}
