@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
@@ -40,6 +41,7 @@ final class FuzzedHost implements AutoCloseable {
     private final HostProcess host;
     private final MalformedRequests requests;
     private final AtomicInteger sent = new AtomicInteger();
+    private final AtomicLong sendingNanos = new AtomicLong();
     private final long startedAt = System.nanoTime();
 
     private FuzzedHost(Database database, Path home, EmbeddedPostgres postgres, Receiver receiver, HostProcess host,
@@ -116,8 +118,30 @@ final class FuzzedHost implements AutoCloseable {
         return sent.get();
     }
 
+    /** Adds the time a batch took to send and judge, to tell it from the time spent generating. */
+    void countSending(Duration took) {
+        sendingNanos.addAndGet(took.toNanos());
+    }
+
+    Duration sending() {
+        return Duration.ofNanos(sendingNanos.get());
+    }
+
     Duration age() {
         return Duration.ofNanos(System.nanoTime() - startedAt);
+    }
+
+    /**
+     * Why the host no longer answers, when it has stopped: its log's last lines (the log is deleted with the host's
+     * folder, so a failure must carry them); {@code null} while it still runs.
+     */
+    String deathNotice() throws IOException {
+        if (host.isAlive()) {
+            return null;
+        }
+        List<String> lines = host.logText().lines().toList();
+        return "the host process has exited; the last lines of its log:\n"
+                + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     }
 
     /** The host still runs, answers {@code /health}, and logged no error nor stack trace for anything it was sent. */

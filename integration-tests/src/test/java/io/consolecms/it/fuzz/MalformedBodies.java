@@ -1,6 +1,8 @@
 package io.consolecms.it.fuzz;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -29,7 +31,14 @@ final class MalformedBodies {
     /** What an endpoint takes. */
     enum Kind { WEBHOOK, PATCH, STATE, EVENT, SECRET, BULK_REDELIVER, NONE }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Writes what the mutations made, however deep (the host must refuse depth, not this test) and with lone
+     * surrogates left in (as text, then encoded by {@link #utf8}), since Jackson's own UTF-8 writer throws on both: a
+     * generator that throws ends a jqwik property early, as "exhausted", after a few tries.
+     */
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(Integer.MAX_VALUE).build())
+            .build());
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Charset UTF_32BE = Charset.forName("UTF-32BE");
     private static final Charset UTF_32LE = Charset.forName("UTF-32LE");
@@ -59,7 +68,7 @@ final class MalformedBodies {
             document = mutation.apply(document);
         }
         try {
-            return JSON.writeValueAsBytes(document);
+            return utf8(JSON.writeValueAsString(document));
         } catch (JsonProcessingException impossible) {
             throw new IllegalStateException(impossible);
         }
@@ -169,8 +178,8 @@ final class MalformedBodies {
 
     static Arbitrary<JsonNode> junkValue() {
         return Arbitraries.oneOf(
-                Arbitraries.of(NODES.nullNode(), NODES.booleanNode(true), NODES.numberNode(0), NODES.numberNode(-1),
-                        NODES.numberNode(Long.MAX_VALUE), NODES.numberNode(Long.MIN_VALUE), NODES.numberNode(1e308),
+                Arbitraries.<JsonNode>of(NODES.nullNode(), NODES.booleanNode(true), NODES.numberNode(0),
+                        NODES.numberNode(-1), NODES.numberNode(Long.MAX_VALUE), NODES.numberNode(Long.MIN_VALUE), NODES.numberNode(1e308),
                         NODES.numberNode(-0.5), NODES.numberNode(new java.math.BigInteger("9".repeat(400))),
                         NODES.numberNode(new java.math.BigDecimal("1e-400")), NODES.arrayNode(), NODES.objectNode(),
                         NODES.textNode(""), NODES.textNode(" "), NODES.textNode("PUBLIC"), NODES.textNode("DELETED"),
@@ -179,9 +188,15 @@ final class MalformedBodies {
                         NODES.textNode("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----"),
                         NODES.textNode("whsec_!!!notbase64"), NODES.textNode("\u0000"), NODES.textNode("\ud800"),
                         NODES.textNode("1970-01-01T00:00:00Z"), NODES.textNode("+999999999-12-31T23:59:59Z"),
-                        NODES.textNode("-9999999999999"), NODES.textNode("P1000000000D")),
+                        NODES.textNode("-9999999999999"), NODES.textNode("P1000000000D"))
+                        // a fresh copy each time: mutations change the nodes they are given, and a shared node
+                        // would grow across tries (even into itself, a cycle that cannot be written)
+                        .map(node -> (JsonNode) node.deepCopy()),
                 Arbitraries.strings().all().ofMaxLength(60).map(NODES::textNode),
-                Arbitraries.just(NODES.textNode("x".repeat(300_000))),
+                // a 300,000-character string: 1 in 5 of these picks, so that giant bodies, which cost the most time
+                // to send and parse, stay a few per cent of all requests
+                Arbitraries.integers().between(0, 4)
+                        .map(giant -> NODES.textNode(giant == 0 ? "x".repeat(300_000) : "x".repeat(giant * 1000))),
                 Arbitraries.integers().between(-3, 3000).map(NODES::numberNode),
                 Arbitraries.longs().map(NODES::numberNode),
                 Arbitraries.doubles().map(NODES::numberNode),
@@ -191,6 +206,30 @@ final class MalformedBodies {
                     items.forEach(array::add);
                     return array;
                 }));
+    }
+
+    /**
+     * UTF-8 bytes of {@code text}, a lone surrogate written as its 3-byte form (invalid UTF-8 the host must refuse)
+     * rather than replaced by {@code ?} as {@link String#getBytes} would.
+     */
+    private static byte[] utf8(String text) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(text.length() + 16);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                out.writeBytes(text.substring(i, i + 2).getBytes(StandardCharsets.UTF_8));
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                out.write(0xe0 | c >> 12);
+                out.write(0x80 | c >> 6 & 0x3f);
+                out.write(0x80 | c & 0x3f);
+            } else if (c < 0x80) {
+                out.write(c);
+            } else {
+                out.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return out.toByteArray();
     }
 
     private static JsonNode nested(int depth) {
