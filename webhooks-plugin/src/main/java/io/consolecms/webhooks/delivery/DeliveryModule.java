@@ -17,14 +17,16 @@ public final class DeliveryModule implements AutoCloseable {
     private final DeliverySender sender;
     private final GroupCommit writer;
     private final Dispatcher dispatcher;
+    private final WebhookPing ping;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private DeliveryModule(DeliverySettings settings, DeliverySender sender, GroupCommit writer,
-                           Dispatcher dispatcher) {
+                           Dispatcher dispatcher, WebhookPing ping) {
         this.settings = settings;
         this.sender = sender;
         this.writer = writer;
         this.dispatcher = dispatcher;
+        this.ping = ping;
     }
 
     /**
@@ -43,13 +45,14 @@ public final class DeliveryModule implements AutoCloseable {
         GroupCommit writer = new GroupCommit(dataSource);
         Dispatcher dispatcher = new Dispatcher(outbox, writer, sender, settings);
         DeliveryLog log = new DeliveryLog(dataSource, clock);
-        DeliveryModule module = new DeliveryModule(settings, sender, writer, dispatcher);
+        WebhookPing ping = new WebhookPing(dataSource, outbox, sender, settings, clock);
+        DeliveryModule module = new DeliveryModule(settings, sender, writer, dispatcher, ping);
         try {
             context.addEventListener(new EventIngest(writer, dispatcher, clock));
             context.addResource(new WebhookDeliveriesResource(log));
             context.addResource(new DeliveriesResource(log, dispatcher::wake));
             context.addResource(new WebhookRedeliverResource(log, dispatcher::wake));
-            context.addResource(new WebhookTestResource(new WebhookPing(dataSource, outbox, sender, settings, clock)));
+            context.addResource(new WebhookTestResource(ping));
             dispatcher.start();
         } catch (RuntimeException failure) {
             module.close();
@@ -64,8 +67,8 @@ public final class DeliveryModule implements AutoCloseable {
     }
 
     /**
-     * Stops dispatching (in-flight attempts get their timeout plus 5 s, their outcomes are recorded), commits what the
-     * writer still holds and refuses further events, then closes the sender. Idempotent.
+     * Stops dispatching and sending test events (in-flight attempts get their timeout plus 5 s, their outcomes are
+     * recorded), commits what the writer still holds and refuses further events, then closes the sender. Idempotent.
      */
     @Override
     public void close() {
@@ -73,6 +76,7 @@ public final class DeliveryModule implements AutoCloseable {
             return;
         }
         try {
+            ping.close();
             dispatcher.close();
             writer.close();
         } finally {
