@@ -140,7 +140,7 @@ final class FuzzedHost implements AutoCloseable {
             return null;
         }
         List<String> lines = host.logText().lines().toList();
-        return "the host process has exited; the last lines of its log:\n"
+        return "the host process has exited with " + host.exitCode() + "; the last lines of its log:\n"
                 + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     }
 
@@ -165,11 +165,15 @@ final class FuzzedHost implements AutoCloseable {
         assertThat(problems).as("errors and stack traces in the host's log").isEmpty();
     }
 
+    /** Stops the host and its database, keeps the host's log in the build folder, and deletes the host's folder. */
     @Override
     public void close() throws Exception {
         try (receiver; EmbeddedPostgres ignored = postgres) {
             host.close();
         }
+        // the log outlives the folder, to be read after a failure: target/fuzz-h2-host.log, …
+        Files.copy(host.log(), Path.of("target", "fuzz-" + database.name().toLowerCase() + "-host.log"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         try (Stream<Path> files = Files.walk(home)) {
             files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         }
