@@ -109,7 +109,7 @@ public final class HostProcess implements AutoCloseable {
         builder.environment().keySet().removeIf(key -> key.startsWith("CMS_"));
         builder.environment().putAll(environment);
         process = builder.start();
-        awaitHealthy(Duration.ofSeconds(60));
+        awaitHealthy(Duration.ofSeconds(120)); // a busy machine (a shared CI runner) may take a minute
         return this;
     }
 
