@@ -43,8 +43,8 @@ public final class WebhookTestResource {
         }
         // a bound that is never reached while the sender keeps its timeout, so that no answer can hang
         answer.setTimeout(ping.longestAnswer().toMillis(), TimeUnit.MILLISECONDS);
-        answer.setTimeoutHandler(late -> late.resume(ApiErrors.unavailable(
-                "the test event took longer than its timeout allows; its outcome will be in the webhook's deliveries")));
+        answer.setTimeoutHandler(late -> late.resume(ApiErrors.unavailable("the test event took longer than its"
+                + " timeout allows; its outcome will be in the webhook's deliveries")));
         try {
             ping.ping(webhookId).whenComplete((result, failure) -> {
                 if (failure != null) {

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the server has threads (64) leave every other endpoint answering at once, and each test event still answers with its
  * attempt's outcome, the timeout.
  */
-class TestEventIT {
+class SendTestEventIT {
 
     /** More than the HTTP server's 64 threads, fewer than the 128 test events the host sends at once. */
     private static final int TEST_EVENTS = 100;
