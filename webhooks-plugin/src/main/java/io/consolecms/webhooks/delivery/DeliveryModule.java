@@ -21,11 +21,12 @@ public final class DeliveryModule implements AutoCloseable {
     private final DeliveryMetrics metrics;
     private final PendingBacklog backlog;
     private final Retention retention;
+    private final WebhookPing ping;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private DeliveryModule(DeliverySettings settings, DeliverySender sender, GroupCommit writer,
                            Dispatcher dispatcher, DeliveryMetrics metrics, PendingBacklog backlog,
-                           Retention retention) {
+                           Retention retention, WebhookPing ping) {
         this.settings = settings;
         this.sender = sender;
         this.writer = writer;
@@ -33,6 +34,7 @@ public final class DeliveryModule implements AutoCloseable {
         this.metrics = metrics;
         this.backlog = backlog;
         this.retention = retention;
+        this.ping = ping;
     }
 
     /**
@@ -55,7 +57,9 @@ public final class DeliveryModule implements AutoCloseable {
         Retention retention = new Retention(dataSource, writer, settings.retention(), clock,
                 context.meterRegistry());
         DeliveryLog log = new DeliveryLog(dataSource, clock);
-        DeliveryModule module = new DeliveryModule(settings, sender, writer, dispatcher, metrics, backlog, retention);
+        WebhookPing ping = new WebhookPing(dataSource, outbox, sender, settings, clock);
+        DeliveryModule module = new DeliveryModule(settings, sender, writer, dispatcher, metrics, backlog, retention,
+                ping);
         try {
             context.addEventListener(new EventIngest(writer, dispatcher, clock));
             context.addResource(new WebhookDeliveriesResource(log));
@@ -64,7 +68,7 @@ public final class DeliveryModule implements AutoCloseable {
             context.addResource(new WebhookRedeliverResource(log, bulk));
             context.addResource(new DeliveriesRedeliverResource(log, bulk, EventCatalog.standard(), clock));
             context.addResource(new WebhookStatsResource(log, new HealthQuery(dataSource, clock)));
-            context.addResource(new WebhookTestResource(new WebhookPing(dataSource, outbox, sender, settings, clock)));
+            context.addResource(new WebhookTestResource(ping));
             dispatcher.start();
             retention.start();
         } catch (RuntimeException failure) {
@@ -80,9 +84,9 @@ public final class DeliveryModule implements AutoCloseable {
     }
 
     /**
-     * Removes the meters, stops the retention, stops dispatching (in-flight attempts get their timeout plus 5 s, their
-     * outcomes are recorded), commits what the writer still holds and refuses further events, then closes the sender.
-     * Idempotent.
+     * Removes the meters, stops the retention, stops dispatching and sending test events (in-flight attempts get their
+     * timeout plus 5 s, their outcomes are recorded), commits what the writer still holds and refuses further events,
+     * then closes the sender. Idempotent.
      */
     @Override
     public void close() {
@@ -93,6 +97,7 @@ public final class DeliveryModule implements AutoCloseable {
             backlog.close();
             metrics.close();
             retention.close();
+            ping.close();
             dispatcher.close();
             writer.close();
         } finally {
