@@ -184,6 +184,11 @@ public final class HostProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** The exit code of the ended process, or -1 while it runs (or before it started). */
+    public int exitCode() {
+        return process == null || process.isAlive() ? -1 : process.exitValue();
+    }
+
     public boolean isAlive() {
         return process != null && process.isAlive();
     }

@@ -13,6 +13,7 @@ import io.consolecms.webhooks.collection.WebhooksResource;
 import io.consolecms.webhooks.delivery.DeliveryModule;
 import io.consolecms.webhooks.delivery.http.HttpDeliverySender;
 import io.consolecms.webhooks.delivery.http.TargetPolicy;
+import io.consolecms.webhooks.secrets.KeyCheck;
 import io.consolecms.webhooks.secrets.Resealer;
 import io.consolecms.webhooks.secrets.SecretBox;
 import java.sql.SQLException;
@@ -45,6 +46,8 @@ public final class WebhooksPlugin implements Plugin {
         Resealer resealer = new Resealer(context.dataSource(), secrets);
         // plain rows of earlier versions are sealed before anything is served; other keys' rows in the background
         resealer.run(true);
+        // with the wrong key, one line says so before anything is served (and nothing is sent with it)
+        new KeyCheck(context.dataSource(), secrets).run();
         resealing = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "webhooks-reseal");
             thread.setDaemon(true);

@@ -116,21 +116,26 @@ class SecretsAtRestTest {
     }
 
     @Test
-    void withTheWrongKeyTheDeliveryIsNotSentAndFailsWithTheReasonLoggedOnce() throws Exception {
+    void withTheWrongKeyTheStartSaysSoInOneLineAndTheDeliveriesAreNotSent() throws Exception {
         Migrations.migrate(database);
-        new WebhookStore(database, SecretBox.of(TestKeys.keys())).insert(webhook("w2", SECRET, null));
-        Logger logger = (Logger) LoggerFactory.getLogger(SecretBox.class);
+        EncryptionKeys before = TestKeys.keys();
+        new WebhookStore(database, SecretBox.of(before)).insert(webhook("w2", SECRET, null));
+        new WebhookStore(database, SecretBox.of(before)).insert(webhook("w3", null, PROXY));
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         ListAppender<ILoggingEvent> log = new ListAppender<>();
         log.start();
-        logger.addAppender(log);
+        root.addAppender(log);
+        Context context = new Context(TestKeys.keys());
         try (WebhooksPlugin plugin = new WebhooksPlugin()) {
-            Context context = new Context(TestKeys.keys());
             plugin.start(context);
+            List<ILoggingEvent> atStart = errors(log);
+            assertThat(atStart).hasSize(1);
+            assertThat(atStart.get(0).getLoggerName()).endsWith("KeyCheck");
             publish(context);
             publish(context);
-            await().atMost(Duration.ofSeconds(20)).until(() -> count("status = 'failed'") == 2);
+            await().atMost(Duration.ofSeconds(20)).until(() -> count("status = 'failed'") == 4);
         } finally {
-            logger.detachAppender(log);
+            root.detachAppender(log);
         }
         assertThat(bodies).isEmpty();
         assertThat(stored("w2", "secret")).startsWith(SecretBox.PREFIX);
@@ -140,8 +145,38 @@ class SecretsAtRestTest {
                 assertThat(rows.getString(1)).contains("cannot be decrypted with the configured CMS_SECRET_KEY");
             }
         }
-        assertThat(log.list).hasSize(1);
-        assertThat(log.list.get(0).getFormattedMessage()).contains("CMS_SECRET_KEY").doesNotContain(SECRET);
+        // one line, at start, naming the problem and the key id, never a key nor a value
+        List<ILoggingEvent> errors = errors(log);
+        assertThat(errors).hasSize(1);
+        String line = errors.get(0).getFormattedMessage();
+        assertThat(line).startsWith("wrong key:").contains("2 webhooks", "CMS_SECRET_KEY", before.current().id())
+                .doesNotContain(SECRET, PROXY_PASSWORD, "proxy-user", "\n");
+        for (EncryptionKeys.Key key : List.of(before.current(), context.keys.current())) {
+            assertThat(line).doesNotContain(java.util.Base64.getEncoder().encodeToString(key.bytes()),
+                    HexFormat.of().formatHex(key.bytes()));
+        }
+        assertThat(log.list).noneMatch(event -> event.getThrowableProxy() != null);
+    }
+
+    @Test
+    void withTheRightKeyTheStartLogsNoError() throws Exception {
+        Migrations.migrate(database);
+        EncryptionKeys keys = TestKeys.keys();
+        new WebhookStore(database, SecretBox.of(keys)).insert(webhook("w4", SECRET, PROXY));
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        root.addAppender(log);
+        try (WebhooksPlugin plugin = new WebhooksPlugin()) {
+            plugin.start(new Context(keys));
+        } finally {
+            root.detachAppender(log);
+        }
+        assertThat(errors(log)).isEmpty();
+    }
+
+    private static List<ILoggingEvent> errors(ListAppender<ILoggingEvent> log) {
+        return log.list.stream().filter(event -> event.getLevel() == ch.qos.logback.classic.Level.ERROR).toList();
     }
 
     private Webhook webhook(String id, String secret, String proxy) {

@@ -157,6 +157,42 @@ class HttpApiTest {
         }
     }
 
+    @Test
+    void manyClientsGoneInTheMiddleOfALargeAnswerLeaveNoStackTrace() throws Exception {
+        try (RunningHost host = RunningHost.start(home, new LargeAnswerPlugin())) {
+            URI base = host.host().baseUri();
+            java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(16);
+            java.util.Random random = new java.util.Random(8);
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                int readFirst = random.nextInt(3) == 0 ? 0 : random.nextInt(64 * 1024);
+                done.add(clients.submit(() -> {
+                    // a socket of its own, not kept in the list: it is reset here, while the answer is written
+                    try (Socket client = new Socket(base.getHost(), base.getPort())) {
+                        client.setSoLinger(true, 0);
+                        client.setReceiveBufferSize(4096);
+                        client.getOutputStream().write(("GET /api/large HTTP/1.1\r\nHost: localhost\r\n"
+                                + "Authorization: Bearer " + RunningHost.ADMIN + "\r\n\r\n").getBytes(US_ASCII));
+                        client.getOutputStream().flush();
+                        client.getInputStream().readNBytes(readFirst);
+                    }
+                    return null;
+                }));
+            }
+            for (var future : done) {
+                future.get(30, TimeUnit.SECONDS);
+            }
+            clients.shutdown();
+
+            assertThat(host.get("/api/large", RunningHost.ADMIN).body()).hasSize(LargeAnswerPlugin.SIZE);
+            assertNoStackTrace();
+            long stopping = System.nanoTime();
+            host.close();
+            assertThat(Duration.ofNanos(System.nanoTime() - stopping)).isLessThan(HttpApi.STOP_TIMEOUT);
+            assertNoStackTrace();
+        }
+    }
+
     private void awaitClientWentAway() {
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(log.list).extracting(
                 ILoggingEvent::getFormattedMessage).anySatisfy(line -> assertThat(line).contains("client went away")));
@@ -197,6 +233,35 @@ class HttpApiTest {
         @Override
         public String id() {
             return "listening";
+        }
+    }
+
+    /** Answers {@code GET /api/large} with half a megabyte, written in many pieces. */
+    private static final class LargeAnswerPlugin implements Plugin {
+        static final int SIZE = 512 * 1024;
+
+        @Override
+        public void start(PluginContext context) {
+            context.addResource(new LargeAnswer());
+        }
+
+        @Override
+        public String id() {
+            return "large";
+        }
+    }
+
+    @jakarta.ws.rs.Path("api/large")
+    public static final class LargeAnswer {
+        @jakarta.ws.rs.GET
+        @jakarta.ws.rs.Produces("text/plain")
+        public jakarta.ws.rs.core.StreamingOutput get() {
+            return out -> {
+                byte[] piece = "x".repeat(1000).getBytes(US_ASCII);
+                for (int written = 0; written < LargeAnswerPlugin.SIZE; written += piece.length) {
+                    out.write(piece, 0, Math.min(piece.length, LargeAnswerPlugin.SIZE - written));
+                }
+            };
         }
     }
 

@@ -1,5 +1,6 @@
 package io.consolecms.webhooks.collection;
 
+import io.consolecms.webhooks.secrets.SecretBox;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -65,6 +66,23 @@ public record WebhookInput(
         public String toString() {
             return "ProxySettings[url=" + UrlRules.maskUserInfo(url) + "]";
         }
+    }
+
+    /**
+     * What to validate of a patched webhook: a stored secret or proxy URL that the host cannot decrypt (and that the
+     * patch left alone) is kept as it is stored, so it is not judged, as a value that was never typed here.
+     *
+     * @param stored the webhook before the patch
+     */
+    public WebhookInput withoutUndecryptable(Webhook stored) {
+        boolean secretUnreadable = SecretBox.isUnreadable(secret) && SecretBox.isUnreadable(stored.secret());
+        boolean proxyUnreadable = proxy != null && SecretBox.isUnreadable(proxy.url())
+                && SecretBox.isUnreadable(stored.proxyUrl());
+        if (!secretUnreadable && !proxyUnreadable) {
+            return this;
+        }
+        return new WebhookInput(tenantId, projectId, eventName, target, base64CA, secretUnreadable ? null : secret,
+                proxyUnreadable ? null : proxy, rateLimit);
     }
 
     /** Keeps the secret and the proxy's credentials out of logs. */

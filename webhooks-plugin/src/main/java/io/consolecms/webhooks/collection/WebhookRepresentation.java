@@ -1,14 +1,17 @@
 package io.consolecms.webhooks.collection;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.consolecms.webhooks.secrets.SecretBox;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /**
  * A webhook as the API answers it, CRUD Service style: ISO-8601 times, {@code __STATE__}, {@code hasSecret} instead
- * of the secret, and the user-info of the proxy URL masked.
+ * of the secret, and the user-info of the proxy URL masked. A secret or proxy URL stored under a key the host does not
+ * have is named in {@code undecryptable} ({@code ["secret", "proxy.url"]}) and its proxy left out.
  */
 final class WebhookRepresentation {
 
@@ -33,12 +36,22 @@ final class WebhookRepresentation {
         json.put("eventName", webhook.eventName());
         json.put("target", webhook.target());
         putIfSet(json, "base64CA", webhook.base64CA());
-        if (webhook.proxyUrl() != null) {
+        if (webhook.proxyUrl() != null && !SecretBox.isUnreadable(webhook.proxyUrl())) {
             json.putObject("proxy").put("url", UrlRules.maskUserInfo(webhook.proxyUrl()));
         }
         json.put("hasSecret", webhook.secret() != null);
         if (webhook.rateLimit() != null) {
             json.put("rateLimit", webhook.rateLimit());
+        }
+        if (SecretBox.isUnreadable(webhook.secret()) || SecretBox.isUnreadable(webhook.proxyUrl())) {
+            // stored, but sealed under a key the host does not have: neither shown nor sent, kept until replaced
+            ArrayNode undecryptable = json.putArray("undecryptable");
+            if (SecretBox.isUnreadable(webhook.secret())) {
+                undecryptable.add("secret");
+            }
+            if (SecretBox.isUnreadable(webhook.proxyUrl())) {
+                undecryptable.add("proxy.url");
+            }
         }
         json.put("__STATE__", webhook.state().name());
         json.put("targetHealth", health.of(webhook.target()));

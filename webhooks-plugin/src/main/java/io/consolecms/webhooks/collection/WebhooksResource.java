@@ -142,7 +142,8 @@ public final class WebhooksResource {
         }
         WebhookPatch patch = WebhookPatch.read(body.json());
         WebhookInput input = patch.applyTo(stored.get());
-        List<FieldError> errors = WebhookFieldsReader.merge(patch.errors(), validator.validate(input));
+        List<FieldError> errors = WebhookFieldsReader.merge(patch.errors(),
+                validator.validate(input.withoutUndecryptable(stored.get())));
         if (!errors.isEmpty()) {
             return messages.badRequest(errors);
         }

@@ -28,6 +28,20 @@ final class ApiErrors {
         return error(Response.Status.UNSUPPORTED_MEDIA_TYPE, field, message);
     }
 
+    /** 429: the client asks for more than the host does at once; {@code Retry-After} says when to try again. */
+    static WebApplicationException tooManyRequests(int retryAfterSeconds, String message) {
+        return new WebApplicationException(Response.status(Response.Status.TOO_MANY_REQUESTS)
+                .header("Retry-After", Integer.toString(retryAfterSeconds)).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(Map.of("errors", List.of(Map.of("message", message)))).build());
+    }
+
+    /** 503: the host cannot answer this now; the message says what became of the request. */
+    static WebApplicationException unavailable(String message) {
+        return new WebApplicationException(Response.status(Response.Status.SERVICE_UNAVAILABLE)
+                .type(MediaType.APPLICATION_JSON_TYPE).entity(Map.of("errors", List.of(Map.of("message", message))))
+                .build());
+    }
+
     private static WebApplicationException error(Response.Status status, String field, String message) {
         return new WebApplicationException(Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
                 .entity(Map.of("errors", List.of(Map.of("field", field, "message", message)))).build());

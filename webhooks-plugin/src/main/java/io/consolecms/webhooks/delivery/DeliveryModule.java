@@ -21,12 +21,13 @@ public final class DeliveryModule implements AutoCloseable {
     private final DeliveryMetrics metrics;
     private final PendingBacklog backlog;
     private final Retention retention;
+    private final WebhookPing ping;
     private final AutoDisable autoDisable;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private DeliveryModule(DeliverySettings settings, DeliverySender sender, GroupCommit writer,
                            Dispatcher dispatcher, DeliveryMetrics metrics, PendingBacklog backlog,
-                           Retention retention, AutoDisable autoDisable) {
+                           Retention retention, WebhookPing ping, AutoDisable autoDisable) {
         this.settings = settings;
         this.sender = sender;
         this.writer = writer;
@@ -34,6 +35,7 @@ public final class DeliveryModule implements AutoCloseable {
         this.metrics = metrics;
         this.backlog = backlog;
         this.retention = retention;
+        this.ping = ping;
         this.autoDisable = autoDisable;
     }
 
@@ -57,10 +59,11 @@ public final class DeliveryModule implements AutoCloseable {
         Retention retention = new Retention(dataSource, writer, settings.retention(), clock,
                 context.meterRegistry());
         DeliveryLog log = new DeliveryLog(dataSource, clock);
+        WebhookPing ping = new WebhookPing(dataSource, outbox, sender, settings, clock);
         AutoDisable autoDisable = new AutoDisable(dataSource, writer, settings.disableAfter(), clock);
         metrics.openTargets(dispatcher::openTargets);
         DeliveryModule module = new DeliveryModule(settings, sender, writer, dispatcher, metrics, backlog, retention,
-                autoDisable);
+                ping, autoDisable);
         try {
             context.addEventListener(new EventIngest(writer, dispatcher, clock));
             context.addResource(new WebhookDeliveriesResource(log));
@@ -69,7 +72,7 @@ public final class DeliveryModule implements AutoCloseable {
             context.addResource(new WebhookRedeliverResource(log, bulk));
             context.addResource(new DeliveriesRedeliverResource(log, bulk, EventCatalog.standard(), clock));
             context.addResource(new WebhookStatsResource(log, new HealthQuery(dataSource, clock)));
-            context.addResource(new WebhookTestResource(new WebhookPing(dataSource, outbox, sender, settings, clock)));
+            context.addResource(new WebhookTestResource(ping));
             dispatcher.start();
             retention.start();
             autoDisable.start();
@@ -102,9 +105,9 @@ public final class DeliveryModule implements AutoCloseable {
     }
 
     /**
-     * Removes the meters, stops the retention and the auto-disable sweep, stops dispatching (in-flight attempts get
-     * their timeout plus 5 s, their outcomes are recorded), commits what the writer still holds and refuses further
-     * events, then closes the sender. Idempotent.
+     * Removes the meters, stops the retention and the auto-disable sweep, stops dispatching and sending test events
+     * (in-flight attempts get their timeout plus 5 s, their outcomes are recorded), commits what the writer still
+     * holds and refuses further events, then closes the sender. Idempotent.
      */
     @Override
     public void close() {
@@ -116,6 +119,7 @@ public final class DeliveryModule implements AutoCloseable {
             metrics.close();
             retention.close();
             autoDisable.close();
+            ping.close();
             dispatcher.close();
             writer.close();
         } finally {

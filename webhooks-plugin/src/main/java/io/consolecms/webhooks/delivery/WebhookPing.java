@@ -12,19 +12,39 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends a {@code webhook_ping} event to one webhook now, whatever its state, and records it as a delivery with its one
  * attempt (no retries: the administrator is watching).
+ *
+ * <p>Each test event is stored, sent and recorded on a thread of its own pool, never on the request thread that asked
+ * for it: an attempt may block for the whole {@code CMS_WEBHOOKS_TIMEOUT}, and the HTTP server's threads are few and
+ * shared by every endpoint. The pool runs at most {@link #MAX_IN_FLIGHT} test events at once and queues none: one
+ * more is refused at once ({@link RejectedExecutionException}), so that an answer never waits behind others' hung
+ * targets, and a test event starts when it is asked for. The pool is apart from the dispatcher's workers, so test
+ * events never hold back the deliveries of events.
  */
-final class WebhookPing {
+final class WebhookPing implements AutoCloseable {
+
+    /** Test events in flight at once, in one host. */
+    static final int MAX_IN_FLIGHT = 128;
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookPing.class);
 
     static final String EVENT_NAME = "webhook_ping";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,17 +56,60 @@ final class WebhookPing {
     private final DeliverySettings settings;
     private final Clock clock;
     private final String owner = "webhooks-test-" + ObjectId.next();
+    private final ThreadPoolExecutor senders;
 
     WebhookPing(DataSource dataSource, Outbox outbox, DeliverySender sender, DeliverySettings settings, Clock clock) {
+        this(dataSource, outbox, sender, settings, clock, MAX_IN_FLIGHT);
+    }
+
+    WebhookPing(DataSource dataSource, Outbox outbox, DeliverySender sender, DeliverySettings settings, Clock clock,
+                int maxInFlight) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.outbox = Objects.requireNonNull(outbox, "outbox");
         this.sender = Objects.requireNonNull(sender, "sender");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
+        AtomicInteger threads = new AtomicInteger();
+        // no queue: a thread per test event in flight, up to the bound; idle threads end after a minute
+        this.senders = new ThreadPoolExecutor(0, maxInFlight, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "webhooks-test-" + threads.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
     }
 
-    /** Sends the test event; empty when the webhook does not exist. Blocks up to the attempt timeout. */
-    Optional<PingResult> ping(String webhookId) throws SQLException {
+    /**
+     * Starts sending the test event on a thread of the pool. Never blocks.
+     *
+     * @return completes once the attempt is over and recorded (within the attempt timeout, plus the time to store it),
+     *     empty when the webhook does not exist, or exceptionally when the database fails
+     * @throws RejectedExecutionException when {@link #maxInFlight} test events are in flight already, or at close
+     */
+    CompletableFuture<Optional<PingResult>> ping(String webhookId) {
+        CompletableFuture<Optional<PingResult>> outcome = new CompletableFuture<>();
+        senders.execute(() -> {
+            try {
+                outcome.complete(pingNow(webhookId));
+            } catch (SQLException | RuntimeException failure) {
+                outcome.completeExceptionally(failure);
+            }
+        });
+        return outcome;
+    }
+
+    /** How many test events may be in flight at once. */
+    int maxInFlight() {
+        return senders.getMaximumPoolSize();
+    }
+
+    /** How long an answer may take at most: the attempt's timeout, plus room to store the event and its outcome. */
+    Duration longestAnswer() {
+        return settings.timeout().plusSeconds(30);
+    }
+
+    /** Sends the test event on this thread; empty when the webhook does not exist. Blocks up to the attempt timeout. */
+    private Optional<PingResult> pingNow(String webhookId) throws SQLException {
         long now = clock.millis();
         byte[] body = body(webhookId, now);
         String eventId = ObjectId.next();
@@ -112,6 +175,24 @@ final class WebhookPing {
             }
             return Optional.of(delivery);
         });
+    }
+
+    /**
+     * Refuses further test events and lets those in flight finish within the attempt timeout plus 5 s; whatever is
+     * still running afterwards is interrupted (its delivery stays leased, and is attempted once the lease expires).
+     */
+    @Override
+    public void close() {
+        senders.shutdown();
+        try {
+            if (!senders.awaitTermination(settings.timeout().plusSeconds(5).toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("Test events still in flight at shutdown were cut off");
+                senders.shutdownNow();
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            senders.shutdownNow();
+        }
     }
 
     private static byte[] body(String webhookId, long now) {

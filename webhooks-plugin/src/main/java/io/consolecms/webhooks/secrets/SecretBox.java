@@ -145,6 +145,16 @@ public final class SecretBox {
         return stored == null || current != null && stored.startsWith(PREFIX + current.id() + ":");
     }
 
+    /** Says that values of {@code keyId} that cannot be opened were reported already (by the start-up check). */
+    void markReported(String keyId) {
+        reported.add(keyId);
+    }
+
+    /** Whether {@code value}, as read for a document or a delivery, stands for a stored value that cannot be opened. */
+    public static boolean isUnreadable(String value) {
+        return UNREADABLE.equals(value);
+    }
+
     /** Logs, once per key id, that values cannot be opened: the one line that tells the operator why. */
     public void reportOnce(UnreadableSecretException e) {
         if (reported.add(e.keyId())) {

@@ -212,6 +212,61 @@ class WebhooksResourceTest {
     }
 
     @Test
+    void valuesSealedUnderAnotherKeyAreNamedUndecryptableNeverShownAndKeptThroughAPatch() throws Exception {
+        // stored by a host with another key: this host's key cannot open them
+        SecretBox otherKey = TestKeys.box();
+        String sealedSecret = otherKey.seal(SECRET);
+        String sealedProxy = otherKey.seal("http://proxy-user:proxy-password@proxy.example.com:3128");
+        String id = create("""
+                {"eventName":"project_created","target":"https://receiver.example.com/hook"}""");
+        try (Connection connection = dataSource.getConnection();
+             var update = connection.prepareStatement("UPDATE webhooks SET secret = ?, proxy_url = ? WHERE id = ?")) {
+            update.setString(1, sealedSecret);
+            update.setString(2, sealedProxy);
+            update.setString(3, id);
+            update.executeUpdate();
+        }
+
+        CollectionServer.Reply read = call(server.get("/api/webhooks/" + id));
+        JsonNode document = read.json();
+        assertThat(document.get("hasSecret").asBoolean()).isTrue();
+        assertThat(document.has("proxy")).isFalse();
+        assertThat(document.get("undecryptable")).extracting(JsonNode::asText).containsExactly("secret", "proxy.url");
+        assertThat(read.body()).doesNotContain("\\u0000", "unreadable", SecretBox.PREFIX);
+        assertThat(call(server.get("/api/webhooks/")).json().get(0).get("undecryptable")).hasSize(2);
+
+        // editing another field keeps both as they were sealed
+        CollectionServer.Reply patched = call(server.patch("/api/webhooks/" + id,
+                "{\"$set\":{\"tenantId\":\"acme\"}}"));
+        assertThat(patched.status()).as(patched.toString()).isEqualTo(200);
+        assertThat(patched.json().get("tenantId").asText()).isEqualTo("acme");
+        assertThat(patched.json().get("undecryptable")).hasSize(2);
+        try (Connection connection = dataSource.getConnection();
+             var rows = connection.createStatement().executeQuery(
+                     "SELECT secret, proxy_url FROM webhooks WHERE id = '" + id + "'")) {
+            rows.next();
+            assertThat(rows.getString(1)).isEqualTo(sealedSecret);
+            assertThat(rows.getString(2)).isEqualTo(sealedProxy);
+        }
+
+        // a new secret and proxy replace them, sealed under this host's key
+        JsonNode replaced = call(server.patch("/api/webhooks/" + id, """
+                {"$set":{"secret":"new-secret","proxy.url":"http://proxy.example.com:3128"}}""")).json();
+        assertThat(replaced.has("undecryptable")).isFalse();
+        assertThat(replaced.at("/proxy/url").asText()).isEqualTo("http://proxy.example.com:3128");
+        assertThat(storedProxy(id)).isEqualTo("http://proxy.example.com:3128");
+    }
+
+    @Test
+    void aPatchCannotSmuggleTheUndecryptableMarkerInAsASecret() {
+        String id = create(minimal());
+        CollectionServer.Reply reply = call(server.patch("/api/webhooks/" + id,
+                "{\"$set\":{\"secret\":\"\\u0000unreadable\"}}"));
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(fields(reply)).containsExactly("secret");
+    }
+
+    @Test
     void recordsPublicAsTheAuthorWhenTheRequestNamesNobody() throws Exception {
         try (CollectionServer anonymous = CollectionServer.startAnonymous(
                 new WebhooksResource(new WebhookStore(dataSource, TestKeys.box()), validator,

@@ -296,12 +296,15 @@ class DeliveryResourcesTest {
         assertIdsThatAreNotIdsAreNotFound(server);
     }
 
-    /** Every endpoint that takes an id answers 404 naming {@code _id} for each of {@link #NOT_IDS}. */
+    /**
+     * Every endpoint that takes an id answers 404 naming {@code _id} for each of {@link #NOT_IDS} (the test event's,
+     * which needs a server that suspends requests, in {@code WebhookTestResourceTest}).
+     */
     static void assertIdsThatAreNotIdsAreNotFound(JerseyTest server) throws Exception {
         for (String id : NOT_IDS) {
             for (String[] request : new String[][] {{"GET", "api/deliveries/" + id},
                     {"POST", "api/deliveries/" + id + "/redeliver"}, {"GET", "api/webhooks/" + id + "/deliveries"},
-                    {"POST", "api/webhooks/" + id + "/redeliver?since=0"}, {"POST", "api/webhooks/" + id + "/test"}}) {
+                    {"POST", "api/webhooks/" + id + "/redeliver?since=0"}}) {
                 var builder = target(server, request[1]).request();
                 Response response = request[0].equals("POST") ? builder.post(Entity.json("")) : builder.get();
                 response.bufferEntity();
@@ -309,56 +312,6 @@ class DeliveryResourcesTest {
                 assertThat(body(response).at("/errors/0/field").asText()).as(request[1]).isEqualTo("_id");
             }
         }
-    }
-
-    @Test
-    void sendsATestEventNowEvenToADraftWebhookAndRecordsIt() throws Exception {
-        ScriptedReceiver receiver = receiver(ScriptedReceiver.answering(new ScriptedReceiver.Reply(200, Map.of(), "pong")));
-        String webhook = db.webhook("project_created", receiver.url()).state("DRAFT").secret("k").insert();
-
-        Response response = post("api/webhooks/" + webhook + "/test");
-
-        assertThat(response.getStatus()).isEqualTo(200);
-        JsonNode outcome = body(response);
-        assertThat(outcome.get("succeeded").asBoolean()).isTrue();
-        assertThat(outcome.get("statusCode").asInt()).isEqualTo(200);
-        assertThat(outcome.get("responseBody").asText()).isEqualTo("pong");
-        assertThat(outcome.has("error")).isTrue();
-        assertThat(outcome.get("durationMs").isIntegralNumber()).isTrue();
-        String deliveryId = outcome.get("deliveryId").asText();
-        ScriptedReceiver.Request request = receiver.requests().get(0);
-        assertThat(request.header("webhook-id")).isEqualTo(deliveryId);
-        JsonNode sent = JSON.readTree(request.body());
-        assertThat(sent.get("eventName").asText()).isEqualTo("webhook_ping");
-        assertThat(sent.get("eventTimestamp").isIntegralNumber()).isTrue();
-        assertThat(sent.at("/payload/webhookId").asText()).isEqualTo(webhook);
-        assertThat(request.header(MiaSignature.HEADER)).isEqualTo(MiaSignature.sign(request.body(), "k"));
-
-        JsonNode listed = get("api/webhooks/" + webhook + "/deliveries").get(0);
-        assertThat(listed.get("_id").asText()).isEqualTo(deliveryId);
-        assertThat(listed.get("eventName").asText()).isEqualTo("webhook_ping");
-        assertThat(listed.get("status").asText()).isEqualTo("succeeded");
-        assertThat(get("api/deliveries/" + deliveryId).get("attempts")).hasSize(1);
-        assertThat(db.webhookRow(webhook)).containsEntry("state", "DRAFT")
-                .containsEntry("last_delivery_event", "webhook_ping").containsEntry("last_delivery_status", "succeeded");
-    }
-
-    @Test
-    void aFailedTestEventIsAnsweredAndNotRetried() throws Exception {
-        ScriptedReceiver receiver = receiver(ScriptedReceiver.answering(503));
-        String webhook = db.webhook("project_created", receiver.url()).insert();
-
-        JsonNode outcome = body(post("api/webhooks/" + webhook + "/test"));
-
-        assertThat(outcome.get("succeeded").asBoolean()).isFalse();
-        assertThat(outcome.get("statusCode").asInt()).isEqualTo(503);
-        assertThat(outcome.get("error").asText()).contains("503");
-        assertThat(db.delivery(outcome.get("deliveryId").asText())).containsEntry("status", "failed")
-                .containsEntry("lease_owner", null);
-        assertThat(db.webhookRow(webhook)).containsEntry("last_delivery_status", "failed")
-                .containsEntry("last_delivery_code", 503);
-        assertThat(receiver.requests()).hasSize(1);
-        assertThat(post("api/webhooks/000000000000000000000000/test").getStatus()).isEqualTo(404);
     }
 
     @Test
