@@ -57,6 +57,20 @@ function textInput(field, { id, value, describedBy }, type) {
   return { control: input, read: () => input.value.trim() };
 }
 
+/** A whole number: a number input bounded by the field's minimum and maximum; read as its text. */
+function integerInput(field, { id, value, describedBy }) {
+  const input = h('input', {
+    id, name: field.name, type: 'number', step: 1, value,
+    min: field.minimum ?? null,
+    max: field.maximum ?? null,
+    inputmode: 'numeric',
+    'aria-describedby': describedBy,
+    'aria-required': field.required ? 'true' : null,
+    autocomplete: 'off',
+  });
+  return { control: input, read: () => input.value.trim() };
+}
+
 function secretInput(field, { id, doc, mode, describedBy }) {
   const stored = doc && doc[`has${field.name.charAt(0).toUpperCase()}${field.name.slice(1)}`] === true;
   const input = h('input', {
@@ -118,8 +132,14 @@ export function defaultEditor(field, options) {
     case 'URL': return textInput(field, options, 'url');
     case 'TEXT': return textArea(field, options);
     case 'CERTIFICATE': return certificateInput(field, options);
+    case 'INTEGER': return integerInput(field, options);
     default: return textInput(field, options, 'text');
   }
+}
+
+/** A read value as the API takes it: a whole number as a JSON number; anything else as the text it is. */
+export function jsonValue(field, value) {
+  return field.type === 'INTEGER' && /^-?[0-9]+$/.test(value) ? Number(value) : value;
 }
 
 /** Client-side hints that mirror the server's rules; the server's answer is what counts. */
@@ -129,6 +149,17 @@ export function checkField(field, value, mode) {
   }
   if (field.maxLength > 0 && value.length > field.maxLength) {
     return `At most ${field.maxLength} characters (now ${value.length}).`;
+  }
+  if (field.type === 'INTEGER') {
+    const number = /^-?[0-9]+$/.test(value) ? Number(value) : NaN;
+    const min = field.minimum ?? -Infinity;
+    const max = field.maximum ?? Infinity;
+    if (Number.isNaN(number)) return 'Enter a whole number.';
+    if (number < min || number > max) {
+      return field.minimum != null && field.maximum != null
+        ? `Enter a whole number from ${field.minimum} to ${field.maximum}.`
+        : `Enter a whole number ${number < min ? `of at least ${field.minimum}` : `of at most ${field.maximum}`}.`;
+    }
   }
   if (field.type === 'URL') {
     let url = null;

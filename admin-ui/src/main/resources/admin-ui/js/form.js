@@ -5,7 +5,7 @@
  */
 import { h, uid, getPath, setPath } from './dom.js';
 import { ApiError, join } from './api.js';
-import { defaultEditor, checkField } from './fields.js';
+import { defaultEditor, checkField, jsonValue } from './fields.js';
 
 /**
  * Builds the form. `doc` is null to add a new document.
@@ -44,7 +44,10 @@ export function buildForm({ collection, doc, hooks, api, toast, onSaved, onCance
     try {
       if (mode === 'create') {
         const body = {};
-        rows.forEach((row) => { const value = row.read(); if (value !== '') setPath(body, row.field.name, value); });
+        rows.forEach((row) => {
+          const value = row.read();
+          if (value !== '') setPath(body, row.field.name, jsonValue(row.field, value));
+        });
         if (asDraft) body.__STATE__ = 'DRAFT';
         const created = await api.post(join(collection.path, '/'), body);
         toast(asDraft ? `${noun} saved as draft.` : `${noun} saved.`, 'success');
@@ -127,7 +130,7 @@ function changes(rows, doc) {
     const now = row.read();
     if (now === before) continue;
     if (now === '') unset[name] = true;
-    else set[name] = now;
+    else set[name] = jsonValue(row.field, now);
   }
   const patch = {};
   if (Object.keys(set).length > 0) patch.$set = set;

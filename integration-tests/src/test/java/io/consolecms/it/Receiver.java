@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A webhook receiver as a Console integration would run one: a JDK HTTP server on loopback that records every request
@@ -40,7 +41,7 @@ public final class Receiver implements AutoCloseable {
     private final String secret;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger status = new AtomicInteger(200);
-    private final java.util.concurrent.atomic.AtomicLong delayMillis = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong delayMillis = new AtomicLong();
 
     private Receiver(HttpServer server, String secret) {
         this.server = server;
@@ -90,7 +91,7 @@ public final class Receiver implements AutoCloseable {
         return this;
     }
 
-    /** Waits this long before answering each later request (read in full first). */
+    /** Waits this long before answering each later request (read in full and recorded as received first). */
     public Receiver delay(java.time.Duration delay) {
         delayMillis.set(delay.toMillis());
         return this;

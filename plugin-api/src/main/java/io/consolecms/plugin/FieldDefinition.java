@@ -16,9 +16,17 @@ import java.util.Objects;
  * @param pattern a regular expression the UI may check before sending (the server judges); may be {@code null}
  * @param maxLength the longest accepted value, or 0 for no limit the UI needs to know
  * @param listed whether the collection's table shows it as a column
+ * @param minimum the smallest accepted {@link FieldType#INTEGER} value, or {@code null} for no bound
+ * @param maximum the largest accepted {@link FieldType#INTEGER} value, or {@code null} for no bound
  */
 public record FieldDefinition(String name, String label, FieldType type, boolean required, boolean secret, String help,
-                              String pattern, int maxLength, boolean listed) {
+                              String pattern, int maxLength, boolean listed, Long minimum, Long maximum) {
+
+    /** A field without bounds: the form of plugins written before {@link #minimum()} and {@link #maximum()}. */
+    public FieldDefinition(String name, String label, FieldType type, boolean required, boolean secret, String help,
+                           String pattern, int maxLength, boolean listed) {
+        this(name, label, type, required, secret, help, pattern, maxLength, listed, null, null);
+    }
 
     public FieldDefinition {
         Objects.requireNonNull(name, "name");
@@ -29,30 +37,39 @@ public record FieldDefinition(String name, String label, FieldType type, boolean
 
     /** Starts a field definition with a name, a label and a type; everything else off or empty. */
     public static FieldDefinition of(String name, String label, FieldType type) {
-        return new FieldDefinition(name, label, type, false, false, "", null, 0, false);
+        return new FieldDefinition(name, label, type, false, false, "", null, 0, false, null, null);
     }
 
     public FieldDefinition asRequired() {
-        return new FieldDefinition(name, label, type, true, secret, help, pattern, maxLength, listed);
+        return new FieldDefinition(name, label, type, true, secret, help, pattern, maxLength, listed, minimum, maximum);
     }
 
     public FieldDefinition asSecret() {
-        return new FieldDefinition(name, label, type, required, true, help, pattern, maxLength, listed);
+        return new FieldDefinition(name, label, type, required, true, help, pattern, maxLength, listed,
+                minimum, maximum);
     }
 
     public FieldDefinition asListed() {
-        return new FieldDefinition(name, label, type, required, secret, help, pattern, maxLength, true);
+        return new FieldDefinition(name, label, type, required, secret, help, pattern, maxLength, true,
+                minimum, maximum);
     }
 
     public FieldDefinition withHelp(String text) {
-        return new FieldDefinition(name, label, type, required, secret, text, pattern, maxLength, listed);
+        return new FieldDefinition(name, label, type, required, secret, text, pattern, maxLength, listed,
+                minimum, maximum);
     }
 
     public FieldDefinition withPattern(String regex) {
-        return new FieldDefinition(name, label, type, required, secret, help, regex, maxLength, listed);
+        return new FieldDefinition(name, label, type, required, secret, help, regex, maxLength, listed,
+                minimum, maximum);
     }
 
     public FieldDefinition withMaxLength(int max) {
-        return new FieldDefinition(name, label, type, required, secret, help, pattern, max, listed);
+        return new FieldDefinition(name, label, type, required, secret, help, pattern, max, listed, minimum, maximum);
+    }
+
+    /** Bounds an {@link FieldType#INTEGER} field: the UI checks them, the server enforces them. */
+    public FieldDefinition withRange(long min, long max) {
+        return new FieldDefinition(name, label, type, required, secret, help, pattern, maxLength, listed, min, max);
     }
 }

@@ -11,5 +11,10 @@ public enum FieldType {
     /** One of a set of values, which the UI may look up from the collection's API. */
     ENUM,
     /** Base64 of one or more X.509 certificates; the UI also accepts a pasted PEM or a {@code .pem}/{@code .crt} file. */
-    CERTIFICATE
+    CERTIFICATE,
+    /**
+     * A whole number, sent as a JSON number; {@link FieldDefinition#minimum()} and {@link FieldDefinition#maximum()}
+     * bound it when set.
+     */
+    INTEGER
 }

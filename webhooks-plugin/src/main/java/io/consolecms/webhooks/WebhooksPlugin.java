@@ -65,16 +65,16 @@ public final class WebhooksPlugin implements Plugin {
         WebhookStore webhooks = new WebhookStore(context.dataSource(), secrets);
         validator = new WebhookValidator(catalog);
         context.addCollection(WebhooksCollection.definition());
-        context.addResource(new WebhooksResource(webhooks, validator));
-        context.addResource(new WebhookSecretResource(webhooks, validator));
-        context.addResource(new EventsResource(catalog));
-        context.addUiAssets("io/consolecms/webhooks/ui");
         deliveries = DeliveryModule.start(context, settings -> {
             // the deny setting adds to the built-in denials; only the allow setting carves exceptions
             TargetPolicy policy = TargetPolicy.parse(settings.allowNetworks(), settings.denyNetworks());
             LOG.info(policy.describe());
             return new HttpDeliverySender(settings.timeout(), policy);
         });
+        context.addResource(new WebhooksResource(webhooks, validator, deliveries::targetHealth));
+        context.addResource(new WebhookSecretResource(webhooks, validator));
+        context.addResource(new EventsResource(catalog));
+        context.addUiAssets("io/consolecms/webhooks/ui");
     }
 
     @Override

@@ -181,7 +181,7 @@ class SecretsAtRestTest {
 
     private Webhook webhook(String id, String secret, String proxy) {
         return new Webhook(id, null, null, "project_created", "http://127.0.0.1:" + receiver.getAddress().getPort()
-                + "/hook", null, secret, proxy, WebhookState.PUBLIC, 1, 1, "test", "test", null);
+                + "/hook", null, secret, proxy, WebhookState.PUBLIC, 1, 1, "test", "test", null, null, null);
     }
 
     private void insertPlain(String id, String secret, String proxy) throws Exception {

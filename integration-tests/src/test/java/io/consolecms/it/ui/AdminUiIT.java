@@ -321,6 +321,48 @@ class AdminUiIT {
     }
 
     @Test
+    void theRateLimitIsAWholeNumberInItsRangeSentAsANumberAndEmptyingItRemovesIt() throws Exception {
+        String target = receiver.url("/limited");
+        browser.open(host.baseUri().toString());
+        signIn();
+        browser.click(By.cssSelector("[data-action=add-new]"));
+        new Select(browser.await(d -> {
+            WebElement select = d.findElement(By.cssSelector("[data-field=eventName] select"));
+            return select.isEnabled() ? select : null;
+        })).selectByValue("tag_created");
+        browser.type(field("target"), target);
+        WebElement rate = browser.visible(field("rateLimit"));
+        assertThat(rate.getAttribute("type")).isEqualTo("number");
+        assertThat(rate.getAttribute("min")).isEqualTo("1");
+        assertThat(rate.getAttribute("max")).isEqualTo("10000");
+        assertThat(browser.visible(By.cssSelector("[data-field=rateLimit] .help")).getText())
+                .contains("per second");
+
+        browser.type(field("rateLimit"), "20000");
+        save();
+        assertThat(browser.visible(errorOf("rateLimit")).getText()).isEqualTo("Enter a whole number from 1 to 10000.");
+        assertThat(browser.visible(field("rateLimit")).getAttribute("aria-invalid")).isEqualTo("true");
+        browser.screenshot("14-rate-limit-out-of-range");
+
+        browser.type(field("rateLimit"), "50");
+        save();
+        String id = rowWithTarget(target).getAttribute("data-id");
+        JsonNode stored = api.get("/api/webhooks/" + id).json();
+        assertThat(stored.path("rateLimit").isInt()).as("sent as a JSON number").isTrue();
+        assertThat(stored.path("rateLimit").asInt()).isEqualTo(50);
+
+        browser.click(rowWithTarget(target).findElement(By.cssSelector("[data-action=open]")));
+        assertThat(browser.visible(field("rateLimit")).getAttribute("value")).isEqualTo("50");
+        browser.type(field("rateLimit"), "120");
+        saveAndAwaitReload();
+        assertThat(api.get("/api/webhooks/" + id).json().path("rateLimit").asInt()).isEqualTo(120);
+        browser.visible(field("rateLimit")).clear();
+        saveAndAwaitReload();
+        assertThat(api.get("/api/webhooks/" + id).json().has("rateLimit")).as("emptied: no limit").isFalse();
+        api.delete("/api/webhooks/" + id);
+    }
+
+    @Test
     void administratorRotatesTheSecretInADialogThatShowsTheServersMessages() throws Exception {
         String target = receiver.url("/rotate");
         Api.Reply created = api.post("/api/webhooks/", "{\"eventName\":\"service_created\",\"target\":\"" + target

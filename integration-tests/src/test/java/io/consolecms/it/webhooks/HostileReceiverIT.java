@@ -44,7 +44,10 @@ class HostileReceiverIT {
                      .env("CMS_WEBHOOKS_RETRY_SCHEDULE", "1h")
                      .env("CMS_WEBHOOKS_TIMEOUT", "30s")
                      .env("CMS_WEBHOOKS_WORKERS", Integer.toString(DELIVERIES))
-                     .env("CMS_WEBHOOKS_PER_TARGET", Integer.toString(DELIVERIES))) {
+                     .env("CMS_WEBHOOKS_PER_TARGET", Integer.toString(DELIVERIES))
+                     // every delivery must make its attempt here: the target's circuit breaker (tested in
+                     // CircuitBreakerIT) would pause the attempts after 10 failures in a row
+                     .env("CMS_WEBHOOKS_BREAKER_FAILURES", Integer.toString(10 * DELIVERIES))) {
             host.start();
             Api api = host.api();
             String webhook = create(api, "{\"eventName\":\"tag_created\",\"target\":\"http://127.0.0.1:"

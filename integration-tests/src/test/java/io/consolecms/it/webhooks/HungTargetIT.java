@@ -43,7 +43,10 @@ class HungTargetIT {
              Receiver healthy = Receiver.start(null);
              HostProcess host = HostProcess.withWebhooksPlugin(tmp)
                      .env("CMS_WEBHOOKS_ALLOW_NETWORKS", "127.0.0.0/8")
-                     .env("CMS_WEBHOOKS_TIMEOUT", "3s")) {
+                     .env("CMS_WEBHOOKS_TIMEOUT", "3s")
+                     // the hung target must keep its attempts hanging throughout: its circuit breaker (tested in
+                     // CircuitBreakerIT) would pause them after 10 timeouts in a row
+                     .env("CMS_WEBHOOKS_BREAKER_FAILURES", "1000000")) {
             host.start();
             Api api = host.api();
             String hungWebhook = create(api, "{\"eventName\":\"service_created\",\"target\":\"" + hung.url("/hangs")

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code GET /metrics} of the built jars after a known sequence of deliveries: what a Prometheus server would scrape.
- * Retries come 2 s apart, then an hour, so that a delivery that keeps failing stays pending for the scrape.
+ * Retries come 2 s apart, then an hour, so that a delivery that keeps failing stays pending for the scrape; two
+ * failures in a row open a target's circuit breaker, so that the failing receiver's is open at the scrape.
  */
 class MetricsIT {
 
@@ -34,7 +35,8 @@ class MetricsIT {
              Receiver flaky = Receiver.start(null).answer(503);
              Receiver failing = Receiver.start(null).answer(500);
              HostProcess host = HostProcess.withWebhooksPlugin(tmp).env("CMS_WEBHOOKS_ALLOW_NETWORKS", "127.0.0.0/8")
-                     .env("CMS_WEBHOOKS_RETRY_SCHEDULE", "2s,1h").env("CMS_METRICS_TOKEN", METRICS_TOKEN)) {
+                     .env("CMS_WEBHOOKS_RETRY_SCHEDULE", "2s,1h").env("CMS_METRICS_TOKEN", METRICS_TOKEN)
+                     .env("CMS_WEBHOOKS_BREAKER_FAILURES", "2")) {
             host.start();
             Api api = host.api();
             String succeeding = webhook(api, "project_created", ok);
@@ -60,7 +62,8 @@ class MetricsIT {
                 assertThat(waiting.get(0).get("attempts").asInt()).isEqualTo(2);
             });
 
-            // 3 + 1 succeeded; 1 gone (410); retried: the flaky receiver's 503, the failing one's 500 twice
+            // 3 + 1 succeeded; 1 gone (410); retried: the flaky receiver's 503, the failing one's 500 twice, which
+            // opened its target's breaker (the others never failed twice in a row)
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 String scrape = scrape(host, METRICS_TOKEN);
                 assertThat(value(scrape, "webhook_deliveries_total{outcome=\"succeeded\"}")).isEqualTo(4);
@@ -72,13 +75,15 @@ class MetricsIT {
                 assertThat(value(scrape, "webhook_deliveries_pending")).isEqualTo(1);
                 assertThat(value(scrape, "webhook_oldest_pending_age_seconds")).isGreaterThanOrEqualTo(2)
                         .isLessThan(300);
+                assertThat(value(scrape, "webhook_circuit_open_targets")).isEqualTo(1);
                 assertThat(value(scrape, "console_events_received_total{event_name=\"project_created\"}"))
                         .isEqualTo(3);
                 assertThat(value(scrape, "console_events_received_total{event_name=\"service_created\"}"))
                         .isEqualTo(1);
                 assertThat(value(scrape, "console_events_received_total{event_name=\"tag_created\"}")).isEqualTo(1);
                 assertThat(scrape).contains("# TYPE webhook_attempt_duration_seconds histogram",
-                        "# TYPE webhook_deliveries_pending gauge", "jvm_memory_used_bytes", "jvm_gc_",
+                        "# TYPE webhook_deliveries_pending gauge", "# TYPE webhook_circuit_open_targets gauge",
+                        "jvm_memory_used_bytes", "jvm_gc_",
                         "hikaricp_connections_active{pool=\"cms-db\"}", "jetty_threads_busy",
                         "jetty_server_requests_seconds_count{");
             });
@@ -97,6 +102,7 @@ class MetricsIT {
             }
             String scrape = scrape(host, host.adminToken());
             assertThat(value(scrape, "webhook_deliveries_pending")).isZero();
+            assertThat(value(scrape, "webhook_circuit_open_targets")).isZero();
             assertThat(value(scrape, "webhook_deliveries_total{outcome=\"succeeded\"}")).isZero();
         }
     }

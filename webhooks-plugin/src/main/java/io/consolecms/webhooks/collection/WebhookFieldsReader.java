@@ -18,7 +18,10 @@ final class WebhookFieldsReader {
 
     /** The members a client may read but never write. */
     static final Set<String> READ_ONLY = Set.of("_id", "createdAt", "updatedAt", "creatorId", "updaterId",
-            "hasSecret", "lastDelivery");
+            "hasSecret", "lastDelivery", "targetHealth", "disabledReason", "disabledAt");
+
+    /** The writable member whose value is a whole number. */
+    static final String RATE_LIMIT = "rateLimit";
 
     static final String STATE = "__STATE__";
 
@@ -31,11 +34,21 @@ final class WebhookFieldsReader {
     }
 
     /**
-     * Reads one member into {@code values} (string members, and {@code proxy.url}), or adds its problem to
-     * {@code errors}. {@code __STATE__} is left to the caller.
+     * Reads one member into {@code values} (string members, {@code proxy.url}, and {@code rateLimit} in decimal), or
+     * adds its problem to {@code errors}. {@code __STATE__} is left to the caller.
      */
     static void read(String name, JsonNode value, Map<String, String> values, List<FieldError> errors) {
-        if (STRING_FIELDS.contains(name)) {
+        if (name.equals(RATE_LIMIT)) {
+            if (value.isNull()) {
+                values.put(name, null);
+            } else if (!value.isIntegralNumber()) {
+                add(errors, name, "must be a whole number of deliveries per second, as a JSON number such as 50");
+            } else if (!value.canConvertToInt()) {
+                add(errors, name, WebhookInput.RATE_MESSAGE);
+            } else {
+                values.put(name, Integer.toString(value.intValue()));
+            }
+        } else if (STRING_FIELDS.contains(name)) {
             if (value.isTextual()) {
                 values.put(name, value.textValue());
             } else if (!value.isNull()) {
@@ -98,9 +111,11 @@ final class WebhookFieldsReader {
     /** The input made of read members; absent ones are {@code null}. */
     static WebhookInput input(Map<String, String> values) {
         String proxyUrl = values.get("proxy.url");
+        String rateLimit = values.get(RATE_LIMIT);
         return new WebhookInput(values.get("tenantId"), values.get("projectId"), values.get("eventName"),
                 values.get("target"), values.get("base64CA"), values.get("secret"),
-                proxyUrl == null ? null : new WebhookInput.ProxySettings(proxyUrl));
+                proxyUrl == null ? null : new WebhookInput.ProxySettings(proxyUrl),
+                rateLimit == null ? null : Integer.valueOf(rateLimit));
     }
 
     /**

@@ -2,6 +2,8 @@ package io.consolecms.webhooks.collection;
 
 import io.consolecms.webhooks.secrets.SecretBox;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -17,6 +19,7 @@ import jakarta.validation.constraints.Size;
  * @param base64CA base64 of extra certificates trusted for an https target
  * @param secret the signing secret
  * @param proxy the HTTP proxy deliveries go through
+ * @param rateLimit deliveries per second at most
  */
 @WebhookConstraints.CertificatesNeedHttps
 public record WebhookInput(
@@ -28,7 +31,14 @@ public record WebhookInput(
         @Size(min = 1, max = 256, message = "must be 1 to 256 characters")
         @Pattern(regexp = "[^\\x00]*", message = "must not contain the NUL character")
         @Pattern(regexp = STANDARD_SECRET, message = STANDARD_SECRET_MESSAGE) String secret,
-        @Valid ProxySettings proxy) {
+        @Valid ProxySettings proxy,
+        @Min(value = MIN_RATE, message = RATE_MESSAGE)
+        @Max(value = MAX_RATE, message = RATE_MESSAGE) Integer rateLimit) {
+
+    /** The bounds of {@code rateLimit}, deliveries per second. */
+    public static final int MIN_RATE = 1;
+    public static final int MAX_RATE = 10_000;
+    static final String RATE_MESSAGE = "must be a whole number of deliveries per second from 1 to 10000";
 
     /** Company and project identifiers. */
     public static final String IDENTIFIER = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$";
@@ -72,13 +82,13 @@ public record WebhookInput(
             return this;
         }
         return new WebhookInput(tenantId, projectId, eventName, target, base64CA, secretUnreadable ? null : secret,
-                proxyUnreadable ? null : proxy);
+                proxyUnreadable ? null : proxy, rateLimit);
     }
 
     /** Keeps the secret and the proxy's credentials out of logs. */
     @Override
     public String toString() {
         return "WebhookInput[tenantId=" + tenantId + ", projectId=" + projectId + ", eventName=" + eventName
-                + ", hasSecret=" + (secret != null) + "]";
+                + ", hasSecret=" + (secret != null) + ", rateLimit=" + rateLimit + "]";
     }
 }

@@ -65,7 +65,8 @@ record WebhookPatch(Map<String, String> set, Set<String> unset, List<FieldError>
         String normalized = path.equals("proxy") ? "proxy.url" : path;
         if (REQUIRED.contains(path)) {
             WebhookFieldsReader.add(errors, path, "is required and cannot be unset");
-        } else if (WebhookFieldsReader.STRING_FIELDS.contains(path) || normalized.equals("proxy.url")) {
+        } else if (WebhookFieldsReader.STRING_FIELDS.contains(path) || normalized.equals("proxy.url")
+                || path.equals(WebhookFieldsReader.RATE_LIMIT)) {
             unset.add(normalized);
         } else if (WebhookFieldsReader.READ_ONLY.contains(path) || path.equals(WebhookFieldsReader.STATE)) {
             WebhookFieldsReader.add(errors, path, "is read-only");
@@ -92,6 +93,7 @@ record WebhookPatch(Map<String, String> set, Set<String> unset, List<FieldError>
         values.put("base64CA", before.base64CA());
         values.put("secret", before.secret());
         values.put("proxy.url", stored.proxyUrl());
+        values.put(WebhookFieldsReader.RATE_LIMIT, before.rateLimit() == null ? null : before.rateLimit().toString());
         values.putAll(set);
         unset.forEach(path -> values.put(path, null));
         values.put("proxy.url", UrlRules.unmaskUserInfo(values.get("proxy.url"), stored.proxyUrl()));

@@ -20,9 +20,11 @@ final class WebhookRepresentation {
             .withZone(ZoneOffset.UTC);
 
     private final ObjectMapper mapper;
+    private final TargetHealth health;
 
-    WebhookRepresentation(ObjectMapper mapper) {
+    WebhookRepresentation(ObjectMapper mapper, TargetHealth health) {
         this.mapper = mapper;
+        this.health = health;
     }
 
     /** The document of {@code webhook}; never holds its secret nor its proxy's credentials. */
@@ -38,6 +40,9 @@ final class WebhookRepresentation {
             json.putObject("proxy").put("url", UrlRules.maskUserInfo(webhook.proxyUrl()));
         }
         json.put("hasSecret", webhook.secret() != null);
+        if (webhook.rateLimit() != null) {
+            json.put("rateLimit", webhook.rateLimit());
+        }
         if (SecretBox.isUnreadable(webhook.secret()) || SecretBox.isUnreadable(webhook.proxyUrl())) {
             // stored, but sealed under a key the host does not have: neither shown nor sent, kept until replaced
             ArrayNode undecryptable = json.putArray("undecryptable");
@@ -49,6 +54,11 @@ final class WebhookRepresentation {
             }
         }
         json.put("__STATE__", webhook.state().name());
+        json.put("targetHealth", health.of(webhook.target()));
+        if (webhook.disabled() != null) {
+            json.put("disabledReason", webhook.disabled().reason());
+            json.put("disabledAt", iso(webhook.disabled().at()));
+        }
         json.put("createdAt", iso(webhook.createdAt()));
         json.put("creatorId", webhook.creatorId());
         json.put("updatedAt", iso(webhook.updatedAt()));

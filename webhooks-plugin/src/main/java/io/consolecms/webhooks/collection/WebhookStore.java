@@ -22,7 +22,7 @@ public final class WebhookStore {
 
     private static final String COLUMNS = "id, tenant_id, project_id, event_name, target, base64_ca, secret, proxy_url, "
             + "state, created_at, updated_at, creator_id, updater_id, last_delivery_status, last_delivery_at, "
-            + "last_delivery_event, last_delivery_code";
+            + "last_delivery_event, last_delivery_code, rate_limit, disabled_reason, disabled_at";
 
     private final DataSource dataSource;
     private final SecretBox secrets;
@@ -41,7 +41,7 @@ public final class WebhookStore {
     public void insert(Webhook webhook) throws SQLException {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement insert = connection.prepareStatement("INSERT INTO webhooks (" + COLUMNS
-                     + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                     + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             insert.setString(1, webhook.id());
             setWritable(insert, 2, webhook, null);
             insert.setString(9, webhook.state().name());
@@ -54,6 +54,10 @@ public final class WebhookStore {
             setNullableLong(insert, 15, last == null ? null : last.at());
             insert.setString(16, last == null ? null : last.eventName());
             setNullableInt(insert, 17, last == null ? null : last.statusCode());
+            setNullableInt(insert, 18, webhook.rateLimit());
+            Webhook.Disabled disabled = webhook.disabled();
+            insert.setString(19, disabled == null ? null : disabled.reason());
+            setNullableLong(insert, 20, disabled == null ? null : disabled.at());
             insert.executeUpdate();
         }
     }
@@ -130,12 +134,14 @@ public final class WebhookStore {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement update = connection.prepareStatement("UPDATE webhooks SET tenant_id = ?, project_id = ?, "
                      + "event_name = ?, target = ?, base64_ca = ?, secret = ?, proxy_url = ?, updated_at = ?, "
-                     + "updater_id = ?" + (secretReplaced ? ", previous_secret = NULL, previous_secret_until = NULL" : "")
+                     + "updater_id = ?, rate_limit = ?"
+                     + (secretReplaced ? ", previous_secret = NULL, previous_secret_until = NULL" : "")
                      + " WHERE id = ?")) {
             setWritable(update, 1, webhook, unreadable(connection, webhook));
             update.setLong(8, webhook.updatedAt());
             update.setString(9, webhook.updaterId());
-            update.setString(10, webhook.id());
+            setNullableInt(update, 10, webhook.rateLimit());
+            update.setString(11, webhook.id());
             return update.executeUpdate() == 1;
         }
     }
@@ -169,14 +175,17 @@ public final class WebhookStore {
 
     /**
      * Moves a webhook from one state to another, only if it is still in {@code from}, so that concurrent moves cannot
-     * make a transition CRUD Service forbids.
+     * make a transition CRUD Service forbids. Publishing clears why it was disabled, and its streak of failures, so
+     * that it gets the whole {@code CMS_WEBHOOKS_DISABLE_AFTER} again.
      *
      * @return whether it moved
      */
     public boolean moveState(String id, WebhookState from, WebhookState to, long at, String by) throws SQLException {
+        String publish = to == WebhookState.PUBLIC ? ", disabled_reason = NULL, disabled_at = NULL, failing_since = NULL"
+                : "";
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement update = connection.prepareStatement(
-                     "UPDATE webhooks SET state = ?, updated_at = ?, updater_id = ? WHERE id = ? AND state = ?")) {
+             PreparedStatement update = connection.prepareStatement("UPDATE webhooks SET state = ?, updated_at = ?,"
+                     + " updater_id = ?" + publish + " WHERE id = ? AND state = ?")) {
             update.setString(1, to.name());
             update.setLong(2, at);
             update.setString(3, by);
@@ -263,11 +272,16 @@ public final class WebhookStore {
         Integer lastCode = row.wasNull() ? null : code;
         LastDelivery last = lastStatus == null ? null
                 : new LastDelivery(lastStatus, lastAt, row.getString("last_delivery_event"), lastCode);
+        int rate = row.getInt("rate_limit");
+        Integer rateLimit = row.wasNull() ? null : rate;
+        String disabledReason = row.getString("disabled_reason");
+        Webhook.Disabled disabled = disabledReason == null ? null
+                : new Webhook.Disabled(disabledReason, row.getLong("disabled_at"));
         return new Webhook(row.getString("id"), row.getString("tenant_id"), row.getString("project_id"),
                 row.getString("event_name"), row.getString("target"), row.getString("base64_ca"),
                 opened(secrets, row.getString("secret")), opened(secrets, row.getString("proxy_url")), WebhookState.valueOf(row.getString("state")),
                 row.getLong("created_at"), row.getLong("updated_at"), row.getString("creator_id"),
-                row.getString("updater_id"), last);
+                row.getString("updater_id"), last, rateLimit, disabled);
     }
 
     /** The plain value, or {@link SecretBox#UNREADABLE} so that documents still list (and keep) the webhook. */

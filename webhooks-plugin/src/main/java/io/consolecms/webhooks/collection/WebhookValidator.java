@@ -25,7 +25,7 @@ public final class WebhookValidator implements AutoCloseable {
 
     /** The order in which problems are listed: the form's. */
     static final List<String> FIELD_ORDER = List.of("tenantId", "projectId", "eventName", "target", "base64CA",
-            "secret", "proxy", "proxy.url");
+            "secret", "proxy", "proxy.url", "rateLimit");
 
     private final ValidatorFactory factory;
     private final Validator validator;

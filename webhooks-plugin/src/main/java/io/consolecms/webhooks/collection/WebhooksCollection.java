@@ -66,6 +66,10 @@ public final class WebhooksCollection {
                                 + "Basic authentication to the proxy. Stored credentials are shown as ****@; "
                                 + "leave them so to keep them.")
                         .withPattern("^[Hh][Tt][Tt][Pp][Ss]?://[^/?#]+/?$")
-                        .withMaxLength(UrlRules.MAX_LENGTH));
+                        .withMaxLength(UrlRules.MAX_LENGTH),
+                FieldDefinition.of("rateLimit", "Rate limit (deliveries per second)", FieldType.INTEGER)
+                        .withHelp("At most this many deliveries per second to this webhook; the others wait their "
+                                + "turn, without failing. Leave empty for no limit.")
+                        .withRange(WebhookInput.MIN_RATE, WebhookInput.MAX_RATE));
     }
 }

@@ -46,17 +46,21 @@ public final class WebhooksResource {
     private final WebhookValidator validator;
     private final Clock clock;
     private final JsonMessages messages = new JsonMessages();
-    private final WebhookRepresentation representation = new WebhookRepresentation(messages.mapper());
+    private final WebhookRepresentation representation;
 
-    /** The collection on {@code store}, validating with {@code validator}. */
-    public WebhooksResource(WebhookStore store, WebhookValidator validator) {
-        this(store, validator, Clock.systemUTC());
+    /**
+     * The collection on {@code store}, validating with {@code validator}; documents show their target's health as
+     * {@code health} says.
+     */
+    public WebhooksResource(WebhookStore store, WebhookValidator validator, TargetHealth health) {
+        this(store, validator, health, Clock.systemUTC());
     }
 
-    WebhooksResource(WebhookStore store, WebhookValidator validator, Clock clock) {
+    WebhooksResource(WebhookStore store, WebhookValidator validator, TargetHealth health, Clock clock) {
         this.store = store;
         this.validator = validator;
         this.clock = clock;
+        this.representation = new WebhookRepresentation(messages.mapper(), health);
     }
 
     /** Creates a webhook: {@code 200 {"_id"}}. */
@@ -77,7 +81,7 @@ public final class WebhooksResource {
         long now = clock.millis();
         String user = user(security);
         Webhook webhook = new Webhook(ObjectId.next(), null, null, null, null, null, null, null, created.state(), now,
-                now, user, user, null).withInput(created.input());
+                now, user, user, null, null, null).withInput(created.input());
         store.insert(webhook);
         return messages.json(Response.Status.OK, Map.of("_id", webhook.id()));
     }

@@ -17,11 +17,12 @@ import io.consolecms.webhooks.secrets.SecretBox;
  * @param base64Ca the webhook's extra CA certificates, or {@code null}
  * @param proxyUrl the webhook's proxy, or {@code null}
  * @param body the exact event JSON
+ * @param rateLimit the webhook's deliveries per second, or 0 for no limit
  * @param webhookReadAt {@link System#nanoTime()} just before the webhook's settings above were read
  */
 record ClaimedDelivery(String id, String webhookId, String eventId, String eventName, int attempts, int roundStart,
                        String webhookState, String target, SigningSecrets secrets, String base64Ca, String proxyUrl,
-                       byte[] body, long webhookReadAt) {
+                       byte[] body, int rateLimit, long webhookReadAt) {
 
     /**
      * The webhook's settings as they are now: the same delivery, to be attempted with {@code webhook}'s, unless this
@@ -33,21 +34,23 @@ record ClaimedDelivery(String id, String webhookId, String eventId, String event
             return this;
         }
         return new ClaimedDelivery(id, webhookId, eventId, eventName, attempts, roundStart, webhook.state(),
-                webhook.target(), webhook.secrets(), webhook.base64Ca(), webhook.proxyUrl(), body, webhook.readAt());
+                webhook.target(), webhook.secrets(), webhook.base64Ca(), webhook.proxyUrl(), body, webhook.rateLimit(),
+                webhook.readAt());
     }
 
     /**
      * What an attempt needs of a webhook, read at one moment.
      *
      * @param state its {@code __STATE__}, or {@code null} when it no longer exists
+     * @param rateLimit its deliveries per second, or 0 for no limit
      * @param readAt {@link System#nanoTime()} just before it was read
      */
     record WebhookSnapshot(String state, String target, SigningSecrets secrets, String base64Ca, String proxyUrl,
-                           long readAt) {
+                           int rateLimit, long readAt) {
 
         /** A webhook that no longer exists, as found by a read that started at {@code readAt}. */
         static WebhookSnapshot deleted(long readAt) {
-            return new WebhookSnapshot(null, null, SigningSecrets.NONE, null, null, readAt);
+            return new WebhookSnapshot(null, null, SigningSecrets.NONE, null, null, 0, readAt);
         }
 
         @Override

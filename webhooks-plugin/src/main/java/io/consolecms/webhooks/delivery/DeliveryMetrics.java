@@ -1,17 +1,21 @@
 package io.consolecms.webhooks.delivery;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 /**
  * The delivery engine's meters: {@code webhook_deliveries_total{outcome}} and the {@code
  * webhook_attempt_duration_seconds} histogram. Counted by the recording thread once a batch of outcomes is committed,
- * so a scrape counts only what the database holds; per outcome an adder's increment and a histogram's bucket.
+ * so a scrape counts only what the database holds; per outcome an adder's increment and a histogram's bucket. Also
+ * the {@code webhook_circuit_open_targets} gauge, read from the dispatcher's breakers at each scrape.
  */
 final class DeliveryMetrics implements AutoCloseable {
 
@@ -25,6 +29,7 @@ final class DeliveryMetrics implements AutoCloseable {
     private final Counter failed;
     private final Counter retried;
     private final Timer attempts;
+    private final List<Meter> gauges = new ArrayList<>();
 
     DeliveryMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -39,6 +44,13 @@ final class DeliveryMetrics implements AutoCloseable {
         return Counter.builder("webhook.deliveries").description("Deliveries settled (succeeded, failed: given up)"
                         + " and failed attempts followed by another (retried)").tag("outcome", outcome)
                 .register(registry);
+    }
+
+    /** Registers the gauge of targets whose circuit breaker is open (or probing) in this host, read lock-free. */
+    void openTargets(IntSupplier openTargets) {
+        gauges.add(Gauge.builder("webhook.circuit.open.targets", openTargets, IntSupplier::getAsInt)
+                .description("Targets whose circuit breaker is open or probing in this host").strongReference(true)
+                .register(registry));
     }
 
     /** Counts settlements just committed. Called on the recording thread. */
@@ -62,5 +74,6 @@ final class DeliveryMetrics implements AutoCloseable {
         for (Meter meter : List.of(succeeded, failed, retried, attempts)) {
             registry.remove(meter);
         }
+        gauges.forEach(registry::remove);
     }
 }

@@ -22,11 +22,12 @@ public final class DeliveryModule implements AutoCloseable {
     private final PendingBacklog backlog;
     private final Retention retention;
     private final WebhookPing ping;
+    private final AutoDisable autoDisable;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private DeliveryModule(DeliverySettings settings, DeliverySender sender, GroupCommit writer,
                            Dispatcher dispatcher, DeliveryMetrics metrics, PendingBacklog backlog,
-                           Retention retention, WebhookPing ping) {
+                           Retention retention, WebhookPing ping, AutoDisable autoDisable) {
         this.settings = settings;
         this.sender = sender;
         this.writer = writer;
@@ -35,6 +36,7 @@ public final class DeliveryModule implements AutoCloseable {
         this.backlog = backlog;
         this.retention = retention;
         this.ping = ping;
+        this.autoDisable = autoDisable;
     }
 
     /**
@@ -58,8 +60,10 @@ public final class DeliveryModule implements AutoCloseable {
                 context.meterRegistry());
         DeliveryLog log = new DeliveryLog(dataSource, clock);
         WebhookPing ping = new WebhookPing(dataSource, outbox, sender, settings, clock);
+        AutoDisable autoDisable = new AutoDisable(dataSource, writer, settings.disableAfter(), clock);
+        metrics.openTargets(dispatcher::openTargets);
         DeliveryModule module = new DeliveryModule(settings, sender, writer, dispatcher, metrics, backlog, retention,
-                ping);
+                ping, autoDisable);
         try {
             context.addEventListener(new EventIngest(writer, dispatcher, clock));
             context.addResource(new WebhookDeliveriesResource(log));
@@ -71,6 +75,7 @@ public final class DeliveryModule implements AutoCloseable {
             context.addResource(new WebhookTestResource(ping));
             dispatcher.start();
             retention.start();
+            autoDisable.start();
         } catch (RuntimeException failure) {
             module.close();
             throw failure;
@@ -84,9 +89,25 @@ public final class DeliveryModule implements AutoCloseable {
     }
 
     /**
-     * Removes the meters, stops the retention, stops dispatching and sending test events (in-flight attempts get their
-     * timeout plus 5 s, their outcomes are recorded), commits what the writer still holds and refuses further events,
-     * then closes the sender. Idempotent.
+     * The health of the circuit breaker of a webhook's target in this host ({@code healthy}, {@code open} or
+     * {@code probing}), as its document shows it. Each host keeps its own breakers. Lock-free; any thread.
+     */
+    public String targetHealth(String target) {
+        return dispatcher.targetHealth(target);
+    }
+
+    /**
+     * How many targets have their circuit breaker open (attempts paused, or a probe deciding) in this host now: the
+     * value of the {@code webhook_circuit_open_targets} gauge. Lock-free; any thread.
+     */
+    public int openTargets() {
+        return dispatcher.openTargets();
+    }
+
+    /**
+     * Removes the meters, stops the retention and the auto-disable sweep, stops dispatching and sending test events
+     * (in-flight attempts get their timeout plus 5 s, their outcomes are recorded), commits what the writer still
+     * holds and refuses further events, then closes the sender. Idempotent.
      */
     @Override
     public void close() {
@@ -97,6 +118,7 @@ public final class DeliveryModule implements AutoCloseable {
             backlog.close();
             metrics.close();
             retention.close();
+            autoDisable.close();
             ping.close();
             dispatcher.close();
             writer.close();

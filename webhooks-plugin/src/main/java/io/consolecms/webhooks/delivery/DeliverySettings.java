@@ -16,16 +16,28 @@ import java.util.Objects;
  * @param perTarget {@code CMS_WEBHOOKS_PER_TARGET}: how many attempts run at once against one scheme+host+port
  * @param queueCapacity {@code CMS_WEBHOOKS_QUEUE_CAPACITY}: how many pending deliveries one host holds in memory;
  *     beyond, they wait in the database and are read back as room frees up
+ * @param breakerFailures {@code CMS_WEBHOOKS_BREAKER_FAILURES}: consecutive failed attempts that open a target's
+ *     circuit breaker
+ * @param breakerCooldown {@code CMS_WEBHOOKS_BREAKER_COOLDOWN}: the first cool-down of an open breaker; each reopening
+ *     doubles it, up to {@link #MAX_COOLDOWN_FACTOR} times this
+ * @param disableAfter {@code CMS_WEBHOOKS_DISABLE_AFTER}: how long a webhook's deliveries may all fail before it is
+ *     moved to DRAFT
  * @param retention {@code CMS_WEBHOOKS_RETENTION}: how long settled deliveries are kept after their last change
  */
 public record DeliverySettings(RetrySchedule retrySchedule, Duration timeout, List<String> allowNetworks,
                                List<String> denyNetworks, int workers, int perTarget, int queueCapacity,
+                               int breakerFailures, Duration breakerCooldown, Duration disableAfter,
                                Duration retention) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
     public static final int DEFAULT_WORKERS = 128;
     public static final int DEFAULT_PER_TARGET = 16;
     public static final int DEFAULT_QUEUE_CAPACITY = 10_000;
+    public static final int DEFAULT_BREAKER_FAILURES = 10;
+    public static final Duration DEFAULT_BREAKER_COOLDOWN = Duration.ofSeconds(30);
+    /** The longest cool-down, as a multiple of the first: 30 s doubling up to 10 min by default. */
+    public static final int MAX_COOLDOWN_FACTOR = 20;
+    public static final Duration DEFAULT_DISABLE_AFTER = Duration.ofDays(5);
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
 
     public DeliverySettings {
@@ -40,8 +52,15 @@ public record DeliverySettings(RetrySchedule retrySchedule, Duration timeout, Li
         if (retention.isZero() || retention.isNegative()) {
             throw new IllegalArgumentException("retention must be positive: " + retention);
         }
-        if (workers < 1 || perTarget < 1 || queueCapacity < 1) {
-            throw new IllegalArgumentException("workers, perTarget and queueCapacity must be positive");
+        if (workers < 1 || perTarget < 1 || queueCapacity < 1 || breakerFailures < 1) {
+            throw new IllegalArgumentException(
+                    "workers, perTarget, queueCapacity and breakerFailures must be positive");
+        }
+        Objects.requireNonNull(breakerCooldown, "breakerCooldown");
+        Objects.requireNonNull(disableAfter, "disableAfter");
+        if (breakerCooldown.isZero() || breakerCooldown.isNegative() || disableAfter.isZero()
+                || disableAfter.isNegative()) {
+            throw new IllegalArgumentException("breakerCooldown and disableAfter must be positive");
         }
     }
 
@@ -52,17 +71,29 @@ public record DeliverySettings(RetrySchedule retrySchedule, Duration timeout, Li
         if (timeout.isZero()) {
             throw new PluginSettings.InvalidSettingException(settings.variable("timeout"), "must be longer than 0");
         }
-        Duration retention = settings.duration("retention", DEFAULT_RETENTION);
-        if (retention.isZero()) {
-            throw new PluginSettings.InvalidSettingException(settings.variable("retention"), "must be longer than 0");
-        }
         return new DeliverySettings(schedule, timeout,
                 settings.list("allow-networks", List.of()),
                 settings.list("deny-networks", List.of()),
                 settings.positiveInt("workers", DEFAULT_WORKERS),
                 settings.positiveInt("per-target", DEFAULT_PER_TARGET),
                 settings.positiveInt("queue-capacity", DEFAULT_QUEUE_CAPACITY),
-                retention);
+                settings.positiveInt("breaker-failures", DEFAULT_BREAKER_FAILURES),
+                positive(settings, "breaker-cooldown", DEFAULT_BREAKER_COOLDOWN),
+                positive(settings, "disable-after", DEFAULT_DISABLE_AFTER),
+                positive(settings, "retention", DEFAULT_RETENTION));
+    }
+
+    private static Duration positive(PluginSettings settings, String key, Duration fallback) {
+        Duration value = settings.duration(key, fallback);
+        if (value.isZero()) {
+            throw new PluginSettings.InvalidSettingException(settings.variable(key), "must be longer than 0");
+        }
+        return value;
+    }
+
+    /** A closed circuit breaker for one target, with these settings. */
+    CircuitBreaker newBreaker() {
+        return new CircuitBreaker(breakerFailures, breakerCooldown, breakerCooldown.multipliedBy(MAX_COOLDOWN_FACTOR));
     }
 
     /**

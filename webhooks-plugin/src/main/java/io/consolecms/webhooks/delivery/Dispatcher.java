@@ -20,6 +20,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -39,6 +41,11 @@ import org.slf4j.LoggerFactory;
  * hung target holds its own attempts and threads and no more. Worker threads make the attempts through the
  * {@link DeliverySender}; a recording thread stores their outcomes in batches; the claiming thread also renews the
  * leases of what this host holds, so that a long queue keeps its claims while a dead host's expire.
+ *
+ * <p>Each target's circuit breaker (in {@link TargetQueues}) pauses its attempts after consecutive failures, its
+ * deliveries waiting in memory with their attempts unspent; a webhook's {@code rateLimit} holds its deliveries back in
+ * {@link RateLimits}. A timer thread starts a target's probe once its cool-down is over and lets rate-limited
+ * deliveries go on as their tokens come; neither ever makes the claiming thread wait.
  */
 public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
 
@@ -80,6 +87,9 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
     private final ConcurrentLinkedQueue<ClaimedDelivery> unstarted = new ConcurrentLinkedQueue<>();
     private final BlockingQueue<Outcome> outcomes = new LinkedBlockingQueue<>();
     private final ThreadPoolExecutor workers;
+    /** Ends breakers' cool-downs and paces rate-limited webhooks; its tasks never block. */
+    private final ScheduledExecutorService timer;
+    private final RateLimits rateLimits;
     private final Thread claimer;
     private final Thread recorder;
     private volatile boolean stopping;
@@ -105,7 +115,12 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.scanInterval = Objects.requireNonNull(scanInterval, "scanInterval");
-        this.queues = new TargetQueues(settings.perTarget(), settings.queuePerTarget(), settings.queueCapacity());
+        this.queues = new TargetQueues(settings.perTarget(), settings.queuePerTarget(), settings.queueCapacity(),
+                settings::newBreaker, clock::millis, this::breakerOpened);
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, named("webhooks-timer"));
+        timer.setRemoveOnCancelPolicy(true);
+        this.timer = timer;
+        this.rateLimits = new RateLimits(timer, this::rateLimitOf, this::enqueue, System::nanoTime);
         this.workers = new ThreadPoolExecutor(settings.workers(), settings.workers(), 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), named("webhooks-delivery-"));
         this.workers.allowCoreThreadTimeOut(true);
@@ -173,8 +188,52 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
         held.put(delivery.id(), key);
         heldPerWebhook.computeIfAbsent(delivery.webhookId(), id -> new AtomicInteger()).incrementAndGet();
         webhookTargets.put(delivery.webhookId(), key);
+        if (rateLimits.admit(key, delivery)) {
+            enqueue(key, delivery);
+        }
+    }
+
+    /** Puts a held delivery that its webhook's rate lets go on into its target's queue. */
+    private void enqueue(String key, ClaimedDelivery delivery) {
         if (queues.admit(key, delivery)) {
             start(key, delivery);
+        }
+    }
+
+    /** The current {@code rateLimit} of a delivery's webhook, or 0 for none: the later read of the two wins. */
+    private int rateLimitOf(ClaimedDelivery delivery) {
+        ClaimedDelivery.WebhookSnapshot now = webhooks.get(delivery.webhookId());
+        return now == null ? delivery.rateLimit() : delivery.with(now).rateLimit();
+    }
+
+    /**
+     * The health of the circuit breaker of a webhook's target in this host: {@code healthy}, {@code open} or
+     * {@code probing}. Lock-free; any thread.
+     */
+    public String targetHealth(String target) {
+        return queues.health(target).value();
+    }
+
+    /** How many targets have their circuit breaker open (or probing) in this host now. Lock-free; any thread. */
+    public int openTargets() {
+        return queues.openTargets();
+    }
+
+    /** Called under the queues' lock when a target's breaker opens: its probe is due at {@code until}. */
+    private void breakerOpened(String key, long until) {
+        long delay = Math.max(0, until - clock.millis());
+        LOG.warn("Webhook target {} failed {} attempts in a row: its deliveries wait {} s before one probe", key,
+                settings.breakerFailures(), (delay + 999) / 1000);
+        try {
+            timer.schedule(() -> resume(key), delay, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            // stopping: what waits is given back
+        }
+    }
+
+    private void resume(String key) {
+        if (!stopping) {
+            queues.resume(key).forEach(next -> start(key, next));
         }
     }
 
@@ -245,6 +304,41 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
         nextRefresh = now + REFRESH_INTERVAL.toMillis();
         heldPerWebhook.values().removeIf(count -> count.get() <= 0);
         webhooks = outbox.webhooks(Set.copyOf(heldPerWebhook.keySet()));
+        unpauseChanged(now);
+    }
+
+    /**
+     * Deliveries waiting behind an open breaker follow their webhook's changes too: those that may no longer be
+     * delivered are settled now, those whose webhook moved to another target are given back to the database, to be
+     * claimed into that target's queue.
+     */
+    private void unpauseChanged(long now) throws SQLException {
+        List<String> giveBack = new ArrayList<>();
+        for (String key : queues.pausedTargets()) {
+            for (ClaimedDelivery delivery : queues.removeWaiting(key, waiting -> changed(waiting, key))) {
+                ClaimedDelivery current = delivery.with(webhooks.get(delivery.webhookId()));
+                String reason = current.undeliverableReason();
+                if (reason != null) {
+                    outcomes.add(Outcome.abandoned(delivery, now, reason));
+                } else {
+                    giveBack.add(delivery.id());
+                    forget(delivery);
+                }
+            }
+        }
+        if (!giveBack.isEmpty()) {
+            outbox.release(owner, giveBack);
+            databaseHasWork = true;
+        }
+    }
+
+    private boolean changed(ClaimedDelivery waiting, String key) {
+        ClaimedDelivery.WebhookSnapshot now = webhooks.get(waiting.webhookId());
+        if (now == null) {
+            return false;
+        }
+        ClaimedDelivery current = waiting.with(now); // a snapshot older than the delivery's own read does not count
+        return current.undeliverableReason() != null || !key.equals(TargetQueues.key(current.target()));
     }
 
     private void claimDue() throws SQLException {
@@ -308,14 +402,14 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
         try {
             workers.execute(() -> attempt(key, delivery));
         } catch (RejectedExecutionException closing) {
-            queues.finished(key, false);
+            queues.finished(key, delivery, null, false);
             unstarted.add(delivery);
         }
     }
 
     private void attempt(String key, ClaimedDelivery delivery) {
         if (stopping) {
-            queues.finished(key, false);
+            queues.finished(key, delivery, null, false);
             unstarted.add(delivery);
             return;
         }
@@ -325,7 +419,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
         String reason = current.undeliverableReason();
         if (reason != null) {
             outcomes.add(Outcome.abandoned(delivery, at, reason));
-            finished(key);
+            finished(key, delivery, null);
             return;
         }
         AttemptResult result;
@@ -338,12 +432,12 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
             result = AttemptResult.noAnswer("internal error while sending", clock.millis() - at);
         }
         outcomes.add(Outcome.attempted(delivery, at, result));
-        finished(key);
+        finished(key, delivery, result.succeeded());
     }
 
-    private void finished(String key) {
-        ClaimedDelivery next = queues.finished(key, !stopping);
-        if (next != null) {
+    /** Tells the target's queue (and breaker) that an attempt is over, and starts what may start in its place. */
+    private void finished(String key, ClaimedDelivery delivery, Boolean succeeded) {
+        for (ClaimedDelivery next : queues.finished(key, delivery, succeeded, !stopping)) {
             start(key, next);
         }
     }
@@ -368,24 +462,29 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
                 return;
             } finally {
                 for (Outcome outcome : batch) {
-                    String key = held.remove(outcome.delivery().id());
-                    if (key != null) {
-                        queues.release(key);
-                        if (leftInDatabase.remove(key)) {
-                            // a target whose deliveries the last scan left in the database has room again
-                            databaseHasWork = true;
-                            scanBackoff = 0;
-                        }
-                        AtomicInteger count = heldPerWebhook.get(outcome.delivery().webhookId());
-                        if (count != null) {
-                            count.decrementAndGet();
-                        }
-                    }
+                    forget(outcome.delivery());
                 }
                 batch.clear();
                 if (databaseHasWork) {
                     wakeups.release();
                 }
+            }
+        }
+    }
+
+    /** Frees the place of a delivery this host no longer holds (its outcome is stored, or it was given back). */
+    private void forget(ClaimedDelivery delivery) {
+        String key = held.remove(delivery.id());
+        if (key != null) {
+            queues.release(key);
+            if (leftInDatabase.remove(key)) {
+                // a target whose deliveries the last scan left in the database has room again
+                databaseHasWork = true;
+                scanBackoff = 0;
+            }
+            AtomicInteger count = heldPerWebhook.get(delivery.webhookId());
+            if (count != null) {
+                count.decrementAndGet();
             }
         }
     }
@@ -490,6 +589,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
         wakeups.release();
         try {
             claimer.join(5_000);
+            timer.shutdownNow();
             workers.shutdown();
             if (!workers.awaitTermination(settings.timeout().plusSeconds(5).toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warn("Webhook attempts still in flight at shutdown; they will be made again once their lease expires");
@@ -499,6 +599,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
             recorder.join(10_000);
             List<ClaimedDelivery> left = new ArrayList<>(unstarted);
             left.addAll(queues.drainWaiting());
+            left.addAll(rateLimits.drain());
             releaseQuietly(left);
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();

@@ -27,7 +27,8 @@ import java.util.concurrent.ExecutionException;
  */
 public final class EventIngest implements EventListener {
 
-    private static final String MATCH = "SELECT id, target, secret, base64_ca, proxy_url, previous_secret, previous_secret_until FROM webhooks"
+    private static final String MATCH = "SELECT id, target, secret, base64_ca, proxy_url, previous_secret,"
+            + " previous_secret_until, rate_limit FROM webhooks"
             + " WHERE event_name = ? AND state = 'PUBLIC' AND ";
     static final String INSERT_EVENT =
             "INSERT INTO webhook_events (id, event_name, event_timestamp, body, created_at) VALUES (?, ?, ?, ?, ?)";
@@ -120,7 +121,7 @@ public final class EventIngest implements EventListener {
                     } else {
                         placed.add(new Placed(place, new ClaimedDelivery(deliveryId, match.webhookId(), event.id(),
                                 event.name(), 0, 0, "PUBLIC", match.target(), match.secrets(), match.base64Ca(),
-                                match.proxyUrl(), event.json(), match.readAt())));
+                                match.proxyUrl(), event.json(), match.rateLimit(), match.readAt())));
                     }
                     Outbox.bindNewDelivery(insert, deliveryId, match.webhookId(), event.id(), event.name(), now,
                             place == null ? null : handoff.owner(), leaseExpiresAt);
@@ -161,7 +162,7 @@ public final class EventIngest implements EventListener {
 
     /** A matching webhook with what its attempts need. */
     private record Match(String webhookId, String target, SigningSecrets secrets, String base64Ca, String proxyUrl,
-                         long readAt) {
+                         int rateLimit, long readAt) {
     }
 
     /**
@@ -202,7 +203,7 @@ public final class EventIngest implements EventListener {
                 while (rows.next()) {
                     matches.add(new Match(rows.getString(1), rows.getString(2),
                             SigningSecrets.stored(rows.getString(3), rows.getString(6), rows.getLong(7)),
-                            rows.getString(4), forDelivery(rows.getString(5)), readAt));
+                            rows.getString(4), forDelivery(rows.getString(5)), rows.getInt(8), readAt));
                 }
             }
             return matches;

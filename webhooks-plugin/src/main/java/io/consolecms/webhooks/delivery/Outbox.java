@@ -206,7 +206,7 @@ final class Outbox {
     private static List<ClaimedDelivery> load(Connection connection, List<String> ids) throws SQLException {
         String sql = "SELECT d.id, d.webhook_id, d.event_id, d.event_name, d.attempts, d.round_start,"
                 + " w.state, w.target, w.secret, w.base64_ca, w.proxy_url, e.body, w.previous_secret,"
-                + " w.previous_secret_until"
+                + " w.previous_secret_until, w.rate_limit"
                 + " FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id"
                 + " LEFT JOIN webhooks w ON w.id = d.webhook_id"
                 + " WHERE d.id IN (" + placeholders(ids.size()) + ") ORDER BY d.next_attempt_at";
@@ -221,7 +221,8 @@ final class Outbox {
                     deliveries.add(new ClaimedDelivery(rows.getString(1), rows.getString(2), rows.getString(3),
                             rows.getString(4), rows.getInt(5), rows.getInt(6), rows.getString(7), rows.getString(8),
                             SigningSecrets.stored(rows.getString(9), rows.getString(13), rows.getLong(14)),
-                            rows.getString(10), forDelivery(rows.getString(11)), rows.getBytes(12), readAt));
+                            rows.getString(10), forDelivery(rows.getString(11)), rows.getBytes(12), rows.getInt(15),
+                            readAt));
                 }
             }
             return deliveries;
@@ -240,8 +241,8 @@ final class Outbox {
             for (int from = 0; from < all.size(); from += CHUNK) {
                 List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
                 try (PreparedStatement select = connection.prepareStatement("SELECT id, state, target, secret,"
-                        + " base64_ca, proxy_url, previous_secret, previous_secret_until FROM webhooks WHERE id IN ("
-                        + placeholders(chunk.size()) + ")")) {
+                        + " base64_ca, proxy_url, previous_secret, previous_secret_until, rate_limit FROM webhooks"
+                        + " WHERE id IN (" + placeholders(chunk.size()) + ")")) {
                     for (int i = 0; i < chunk.size(); i++) {
                         select.setString(i + 1, chunk.get(i));
                     }
@@ -250,7 +251,8 @@ final class Outbox {
                         while (rows.next()) {
                             found.put(rows.getString(1), new ClaimedDelivery.WebhookSnapshot(rows.getString(2),
                                     rows.getString(3), SigningSecrets.stored(rows.getString(4), rows.getString(7),
-                                    rows.getLong(8)), rows.getString(5), forDelivery(rows.getString(6)), readAt));
+                                    rows.getLong(8)), rows.getString(5), forDelivery(rows.getString(6)), rows.getInt(9),
+                                    readAt));
                         }
                     }
                     ClaimedDelivery.WebhookSnapshot deleted = ClaimedDelivery.WebhookSnapshot.deleted(readAt);
@@ -409,32 +411,62 @@ final class Outbox {
         }
     }
 
+    /**
+     * What a batch's attempts say of one webhook: its latest outcome, and its streak of failures (for auto-disable).
+     */
+    private static final class Streak {
+        private Outcome latest;
+        private boolean succeeded;
+        /** The first failed attempt after the batch's last success (or of the batch, without success), or null. */
+        private Long failingFrom;
+
+        void add(Outcome outcome) {
+            if (latest == null || outcome.at() >= latest.at()) {
+                latest = outcome;
+            }
+            if (outcome.result().succeeded()) {
+                succeeded = true;
+                failingFrom = null;
+            } else if (failingFrom == null) {
+                failingFrom = outcome.at();
+            }
+        }
+    }
+
     private static void updateWebhooks(Connection connection, List<Settlement> settlements, long now)
             throws SQLException {
-        Map<String, Outcome> latest = new LinkedHashMap<>();
+        Map<String, Streak> streaks = new LinkedHashMap<>();
         List<String> gone = new ArrayList<>();
+        // settlements come ordered by webhook, then time (see record): each webhook's attempts in the order made
         for (Settlement settlement : settlements) {
             Outcome outcome = settlement.outcome();
             if (outcome.result() == null) {
                 continue;
             }
-            latest.merge(outcome.delivery().webhookId(), outcome, (a, b) -> b.at() >= a.at() ? b : a);
+            streaks.computeIfAbsent(outcome.delivery().webhookId(), id -> new Streak()).add(outcome);
             if (settlement.webhookGone()) {
                 gone.add(outcome.delivery().webhookId());
             }
         }
-        if (!latest.isEmpty()) {
+        if (!streaks.isEmpty()) {
+            // a success ends the streak of failures (a failure after it starts the next); failures alone extend it
             try (PreparedStatement last = connection.prepareStatement("UPDATE webhooks SET last_delivery_status = ?,"
-                    + " last_delivery_at = ?, last_delivery_event = ?, last_delivery_code = ?"
+                    + " last_delivery_at = ?, last_delivery_event = ?, last_delivery_code = ?, failing_since ="
+                    + " CASE WHEN ? = 1 THEN CAST(? AS BIGINT) ELSE COALESCE(failing_since, CAST(? AS BIGINT)) END"
                     + " WHERE id = ? AND (last_delivery_at IS NULL OR last_delivery_at <= ?)")) {
-                for (Outcome outcome : latest.values()) {
+                for (Map.Entry<String, Streak> entry : streaks.entrySet()) {
+                    Streak streak = entry.getValue();
+                    Outcome outcome = streak.latest;
                     last.setString(1, (outcome.result().succeeded() ? DeliveryStatus.SUCCEEDED : DeliveryStatus.FAILED)
                             .value());
                     last.setLong(2, outcome.at());
                     last.setString(3, outcome.delivery().eventName());
                     setInt(last, 4, outcome.result().statusCode());
-                    last.setString(5, outcome.delivery().webhookId());
-                    last.setLong(6, outcome.at());
+                    last.setInt(5, streak.succeeded ? 1 : 0);
+                    setLong(last, 6, streak.failingFrom);
+                    setLong(last, 7, streak.failingFrom);
+                    last.setString(8, entry.getKey());
+                    last.setLong(9, outcome.at());
                     last.addBatch();
                 }
                 last.executeBatch();

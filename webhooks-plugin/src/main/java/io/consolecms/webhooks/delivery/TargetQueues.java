@@ -4,10 +4,15 @@ import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -16,24 +21,50 @@ import java.util.stream.Collectors;
  * for their outcome to be recorded); the host holds at most {@code capacity} in all. So a dead or slow target ties up
  * its own share and no more, and what does not fit waits in the database. Thread-safe; no method blocks.
  *
+ * <p>Each target has a {@link CircuitBreaker}: while it is open, the target's deliveries wait here with their attempts
+ * unspent (and, once the target holds all it may, the rest wait in the database, unclaimed); once its cool-down is over
+ * one of them is the probe. {@link #resume} starts the probe of a target whose cool-down ended while no attempt ran.
+ *
  * <p>A delivery's life here: {@link #reserve} a place, then {@link #admit} it (or {@link #unreserve} the place), then
  * {@link #finished} when its attempt is over, then {@link #release} once its outcome is stored.
  */
 final class TargetQueues {
+
+    /** Told, under the queues' lock (so it must not block), when a target's breaker opens and until when. */
+    @FunctionalInterface
+    interface BreakerOpened {
+        void opened(String key, long until);
+    }
 
     private final int concurrency;
     private final int perTarget;
     private final int capacity;
     private final Map<String, Queue> queues = new HashMap<>();
     private int held;
+    private final Supplier<CircuitBreaker> newBreaker;
+    private final LongSupplier clock;
+    private final BreakerOpened onOpened;
+    /** The breakers of targets that failed lately; a breaker closed with no failure counted is forgotten. */
+    private final Map<String, CircuitBreaker> breakers = new HashMap<>();
+    /** The targets whose breaker is not closed, with the end of their cool-down: read without the lock. */
+    private final Map<String, Long> unhealthy = new ConcurrentHashMap<>();
 
-    TargetQueues(int concurrency, int perTarget, int capacity) {
+    /**
+     * @param newBreaker makes the breaker of a target that fails
+     * @param clock epoch millis
+     * @param onOpened told when a breaker opens, to {@link #resume} its target once the cool-down is over
+     */
+    TargetQueues(int concurrency, int perTarget, int capacity, Supplier<CircuitBreaker> newBreaker, LongSupplier clock,
+                 BreakerOpened onOpened) {
         if (concurrency < 1 || perTarget < 1 || capacity < perTarget) {
             throw new IllegalArgumentException("need concurrency >= 1 and 1 <= perTarget <= capacity");
         }
         this.concurrency = Math.min(concurrency, perTarget);
         this.perTarget = perTarget;
         this.capacity = capacity;
+        this.newBreaker = newBreaker;
+        this.clock = clock;
+        this.onOpened = onOpened;
     }
 
     /** The queue of a target: its scheme, host and port, the default port spelled out; {@code null} if not a URL. */
@@ -75,27 +106,137 @@ final class TargetQueues {
      */
     synchronized boolean admit(String key, ClaimedDelivery delivery) {
         Queue queue = queues.get(key);
-        if (queue.running < concurrency) {
-            queue.running++;
+        if (queue.running < concurrency && queue.waiting.isEmpty() && mayStart(key, queue, delivery)) {
             return true;
         }
         queue.waiting.add(delivery);
         return false;
     }
 
-    /**
-     * Marks an attempt of the target over (its delivery keeps its place until {@link #release}).
-     *
-     * @param startNext whether the target's next waiting delivery may start in its place
-     * @return the delivery to start now, or {@code null}
-     */
-    synchronized ClaimedDelivery finished(String key, boolean startNext) {
-        Queue queue = queues.get(key);
-        ClaimedDelivery next = startNext ? queue.waiting.poll() : null;
-        if (next == null) {
-            queue.running--;
+    /** Asks the target's breaker; when it allows, counts the attempt as running (and as the probe if it is one). */
+    private boolean mayStart(String key, Queue queue, ClaimedDelivery delivery) {
+        CircuitBreaker breaker = breakers.get(key);
+        CircuitBreaker.Permit permit = breaker == null ? CircuitBreaker.Permit.ATTEMPT
+                : breaker.permit(clock.getAsLong());
+        if (permit == CircuitBreaker.Permit.WAIT) {
+            return false;
         }
-        return next;
+        if (permit == CircuitBreaker.Permit.PROBE) {
+            queue.probe = delivery.id();
+        }
+        queue.running++;
+        return true;
+    }
+
+    /**
+     * Marks an attempt of the target over (its delivery keeps its place until {@link #release}) and tells the target's
+     * breaker how it went.
+     *
+     * @param delivery the delivery whose attempt is over
+     * @param succeeded whether the receiver answered 2xx; {@code null} when no attempt was made after all
+     * @param startNext whether the target's waiting deliveries may start in its place
+     * @return the deliveries to start now, often none or one; more when this outcome closed the breaker
+     */
+    synchronized List<ClaimedDelivery> finished(String key, ClaimedDelivery delivery, Boolean succeeded,
+                                                boolean startNext) {
+        Queue queue = queues.get(key);
+        queue.running--;
+        CircuitBreaker breaker = breakers.get(key);
+        if (breaker != null || Boolean.FALSE.equals(succeeded)) {
+            if (breaker == null) {
+                breaker = newBreaker.get();
+                breakers.put(key, breaker);
+            }
+            judge(key, queue, breaker, delivery, succeeded);
+        }
+        return startNext ? startable(key, queue) : List.of();
+    }
+
+    private void judge(String key, Queue queue, CircuitBreaker breaker, ClaimedDelivery delivery, Boolean succeeded) {
+        long now = clock.getAsLong();
+        boolean opened;
+        if (delivery.id().equals(queue.probe)) {
+            queue.probe = null;
+            if (succeeded == null) {
+                breaker.probeNotMade();
+                opened = false;
+            } else {
+                breaker.probed(succeeded, now);
+                opened = !breaker.closed();
+            }
+        } else {
+            opened = succeeded != null && breaker.attempted(succeeded, now);
+        }
+        if (breaker.closed()) {
+            unhealthy.remove(key);
+            if (breaker.idle()) {
+                breakers.remove(key);
+            }
+        } else {
+            unhealthy.put(key, breaker.openUntil());
+            if (opened) {
+                onOpened.opened(key, breaker.openUntil());
+            }
+        }
+    }
+
+    /** Takes off the target's queue what may start now, counting it as running. */
+    private List<ClaimedDelivery> startable(String key, Queue queue) {
+        List<ClaimedDelivery> start = List.of();
+        while (queue.running < concurrency && !queue.waiting.isEmpty() && mayStart(key, queue, queue.waiting.peek())) {
+            if (start.isEmpty()) {
+                start = new ArrayList<>(2);
+            }
+            start.add(queue.waiting.poll());
+        }
+        return start;
+    }
+
+    /** What of a target may start now that its breaker's cool-down is over (its probe), if anything waits. */
+    synchronized List<ClaimedDelivery> resume(String key) {
+        Queue queue = queues.get(key);
+        return queue == null ? List.of() : startable(key, queue);
+    }
+
+    /** The targets whose breaker is open or probing. */
+    Set<String> pausedTargets() {
+        return unhealthy.keySet();
+    }
+
+    /** Takes the waiting deliveries of a target that {@code stale} says must not wait there any longer. */
+    synchronized List<ClaimedDelivery> removeWaiting(String key, Predicate<ClaimedDelivery> stale) {
+        Queue queue = queues.get(key);
+        if (queue == null) {
+            return List.of();
+        }
+        List<ClaimedDelivery> removed = new ArrayList<>();
+        for (Iterator<ClaimedDelivery> waiting = queue.waiting.iterator(); waiting.hasNext(); ) {
+            ClaimedDelivery delivery = waiting.next();
+            if (stale.test(delivery)) {
+                waiting.remove();
+                removed.add(delivery);
+            }
+        }
+        return removed;
+    }
+
+    /**
+     * The health of a target's breaker as a webhook document shows it; lock-free.
+     *
+     * @param target a webhook's target URL
+     */
+    CircuitBreaker.Health health(String target) {
+        String key = key(target);
+        Long openUntil = key == null ? null : unhealthy.get(key);
+        if (openUntil == null) {
+            return CircuitBreaker.Health.HEALTHY;
+        }
+        return clock.getAsLong() < openUntil ? CircuitBreaker.Health.OPEN : CircuitBreaker.Health.PROBING;
+    }
+
+    /** How many targets have their breaker open or probing now; lock-free. */
+    int openTargets() {
+        return unhealthy.size();
     }
 
     /** Frees the place of a delivery whose outcome is stored (or that was given back). */
@@ -142,5 +283,7 @@ final class TargetQueues {
         private final ArrayDeque<ClaimedDelivery> waiting = new ArrayDeque<>();
         private int running;
         private int held;
+        /** The id of the delivery whose attempt is the target's probe, or {@code null}. */
+        private String probe;
     }
 }

@@ -49,7 +49,7 @@ class WebhookSecretResourceTest {
         Migrations.migrate(dataSource);
         validator = new WebhookValidator(EventCatalog.standard());
         WebhookStore store = new WebhookStore(dataSource, secrets);
-        server = CollectionServer.start(new WebhooksResource(store, validator),
+        server = CollectionServer.start(new WebhooksResource(store, validator, TargetHealth.ALWAYS_HEALTHY),
                 new WebhookSecretResource(store, validator, Clock.fixed(NOW, ZoneOffset.UTC)));
     }
 

@@ -50,11 +50,12 @@ abstract class WebhookStoreContract {
         Webhook webhook = new Webhook(ObjectId.next(), "acme", "checkout", "configuration_saved",
                 "https://hooks.example.com/ä?x=1", certificates, "sécret ✓ " + "s".repeat(240),
                 "http://u:p@proxy.example.com:3128", WebhookState.DRAFT, 1_732_780_800_123L, 1_732_780_801_456L,
-                "admin", "someone", new LastDelivery("succeeded", 1_732_780_802_789L, "configuration_saved", 204));
+                "admin", "someone", new LastDelivery("succeeded", 1_732_780_802_789L, "configuration_saved", 204), 250,
+                new Webhook.Disabled("every attempt failed", 1_732_780_803_000L));
         store.insert(webhook);
         assertThat(store.find(webhook.id(), ALL)).contains(webhook);
         Webhook bare = new Webhook(ObjectId.next(), null, null, "project_created", "http://x.example.com", null, null,
-                null, WebhookState.PUBLIC, 1, 1, "public", "public", null);
+                null, WebhookState.PUBLIC, 1, 1, "public", "public", null, null, null);
         store.insert(bare);
         assertThat(store.find(bare.id(), ALL)).contains(bare);
     }
@@ -96,7 +97,7 @@ abstract class WebhookStoreContract {
     void updatesTheWritableFieldsOnly() throws Exception {
         Webhook webhook = insert("acme", "https://a.example.com/", WebhookState.DRAFT);
         Webhook changed = new Webhook(webhook.id(), null, "p1", "tag_created", "https://b.example.com/", null, "s",
-                null, WebhookState.PUBLIC, 99, tick(), "creator-ignored", "editor", null);
+                null, WebhookState.PUBLIC, 99, tick(), "creator-ignored", "editor", null, 7, null);
         assertThat(store.update(changed, false)).isTrue();
         Webhook read = store.find(webhook.id(), ALL).orElseThrow();
         assertThat(read.input()).isEqualTo(changed.input());
@@ -171,7 +172,7 @@ abstract class WebhookStoreContract {
     private Webhook insert(String tenant, String target, WebhookState state) throws Exception {
         long at = tick();
         Webhook webhook = new Webhook(ObjectId.next(), tenant, null, "project_created", target, null, null, null,
-                state, at, at, "admin", "admin", null);
+                state, at, at, "admin", "admin", null, null, null);
         store.insert(webhook);
         return webhook;
     }

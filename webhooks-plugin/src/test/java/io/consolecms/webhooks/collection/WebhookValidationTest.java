@@ -229,7 +229,7 @@ class WebhookValidationTest {
     void readsAPatchWithDotPathsAndWholeMembers() throws Exception {
         Webhook stored = new Webhook("0123456789abcdef01234567", "acme", "p1", "project_created",
                 "https://a.example.com/", null, "secret", "http://u:pw@proxy.example.com", WebhookState.PUBLIC, 1, 1,
-                "admin", "admin", null);
+                "admin", "admin", null, null, null);
         WebhookPatch patch = WebhookPatch.read(JSON.readTree("""
                 {"$set":{"proxy.url":"http://****@proxy.example.com","eventName":"tag_created"},
                  "$unset":{"projectId":true}}"""));
@@ -267,13 +267,13 @@ class WebhookValidationTest {
     void neverPrintsTheSecretOrTheProxyPassword() {
         Webhook webhook = new Webhook("0123456789abcdef01234567", null, null, "project_created",
                 "https://a.example.com/?token=t0ken", null, "the-secret", "http://u:pw-secret@proxy.example.com",
-                WebhookState.PUBLIC, 1, 1, "admin", "admin", null);
+                WebhookState.PUBLIC, 1, 1, "admin", "admin", null, null, null);
         assertThat(webhook.toString()).doesNotContain("the-secret", "pw-secret", "t0ken");
         assertThat(webhook.input().toString()).doesNotContain("the-secret", "pw-secret");
         assertThat(webhook.input().proxy().toString()).doesNotContain("pw-secret").contains("http://****@");
         Webhook tokenOnly = new Webhook("0123456789abcdef01234567", null, null, "project_created",
                 "https://a.example.com/", null, null, "http://t0ken-only@proxy.example.com", WebhookState.PUBLIC, 1, 1,
-                "admin", "admin", null);
+                "admin", "admin", null, null, null);
         assertThat(tokenOnly.input().proxy().toString()).doesNotContain("t0ken-only").contains("http://****@");
     }
 

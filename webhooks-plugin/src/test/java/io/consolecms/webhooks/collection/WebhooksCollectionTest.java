@@ -29,13 +29,17 @@ class WebhooksCollectionTest {
     @Test
     void declaresTheFormFieldsInOrderWithTheirTypes() {
         assertThat(collection.fields()).extracting(FieldDefinition::name)
-                .containsExactly("tenantId", "projectId", "eventName", "target", "base64CA", "secret", "proxy.url");
+                .containsExactly("tenantId", "projectId", "eventName", "target", "base64CA", "secret", "proxy.url",
+                        "rateLimit");
         assertThat(fields.get("tenantId").label()).isEqualTo("Company (tenantId)");
         assertThat(fields.get("eventName").type()).isEqualTo(FieldType.ENUM);
         assertThat(fields.get("target").type()).isEqualTo(FieldType.URL);
         assertThat(fields.get("base64CA").type()).isEqualTo(FieldType.CERTIFICATE);
         assertThat(fields.get("secret").type()).isEqualTo(FieldType.STRING);
         assertThat(fields.get("proxy.url").type()).isEqualTo(FieldType.URL);
+        assertThat(fields.get("rateLimit").type()).isEqualTo(FieldType.INTEGER);
+        assertThat(fields.get("rateLimit").minimum()).isEqualTo(1L);
+        assertThat(fields.get("rateLimit").maximum()).isEqualTo(10_000L);
     }
 
     @Test

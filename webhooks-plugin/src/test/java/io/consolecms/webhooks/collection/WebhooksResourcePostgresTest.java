@@ -31,7 +31,8 @@ class WebhooksResourcePostgresTest {
         DataSource database = postgres.newDatabase();
         Migrations.migrate(database);
         validator = new WebhookValidator(EventCatalog.standard());
-        server = CollectionServer.start(new WebhooksResource(new WebhookStore(database, TestKeys.box()), validator));
+        server = CollectionServer.start(new WebhooksResource(new WebhookStore(database, TestKeys.box()), validator,
+                TargetHealth.ALWAYS_HEALTHY));
     }
 
     @AfterAll

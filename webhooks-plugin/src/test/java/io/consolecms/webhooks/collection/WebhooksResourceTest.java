@@ -48,7 +48,8 @@ class WebhooksResourceTest {
         validator = new WebhookValidator(catalog);
         // a clock a second ahead at each reading: creation order is observable in listings
         TickingClock ticking = new TickingClock(START);
-        server = CollectionServer.start(new WebhooksResource(new WebhookStore(dataSource, secrets), validator, ticking),
+        server = CollectionServer.start(new WebhooksResource(new WebhookStore(dataSource, secrets), validator,
+                        TargetHealth.ALWAYS_HEALTHY, ticking),
                 new EventsResource(catalog));
     }
 
@@ -268,7 +269,8 @@ class WebhooksResourceTest {
     @Test
     void recordsPublicAsTheAuthorWhenTheRequestNamesNobody() throws Exception {
         try (CollectionServer anonymous = CollectionServer.startAnonymous(
-                new WebhooksResource(new WebhookStore(dataSource, TestKeys.box()), validator))) {
+                new WebhooksResource(new WebhookStore(dataSource, TestKeys.box()), validator,
+                        TargetHealth.ALWAYS_HEALTHY))) {
             CollectionServer.Reply created = call(anonymous.post("/api/webhooks/", minimal()));
             JsonNode document = call(anonymous.get("/api/webhooks/" + created.json().get("_id").asText())).json();
             assertThat(document.get("creatorId").asText()).isEqualTo("public");
@@ -398,6 +400,68 @@ class WebhooksResourceTest {
         assertThat(last.get("at").asText()).isEqualTo("2024-11-28T08:00:00.000Z");
         assertThat(last.get("eventName").asText()).isEqualTo("project_created");
         assertThat(last.get("statusCode").asInt()).isEqualTo(503);
+    }
+
+    @Test
+    void showsTheTargetsHealthAndWhyAndWhenTheWebhookWasDisabledUntilItIsPublishedAgain() throws Exception {
+        String id = create(minimal());
+        JsonNode healthy = call(server.get("/api/webhooks/" + id)).json();
+        assertThat(healthy.get("targetHealth").asText()).isEqualTo("healthy");
+        assertThat(healthy.has("disabledReason")).isFalse();
+        assertThat(healthy.has("disabledAt")).isFalse();
+        try (Connection connection = dataSource.getConnection()) {
+            connection.createStatement().executeUpdate("UPDATE webhooks SET state = 'DRAFT', failing_since = 1,"
+                    + " disabled_reason = 'Every delivery attempt failed for 5d', disabled_at = 1732780800000"
+                    + " WHERE id = '" + id + "'");
+        }
+        JsonNode disabled = call(server.get("/api/webhooks/" + id)).json();
+        assertThat(disabled.get("disabledReason").asText()).isEqualTo("Every delivery attempt failed for 5d");
+        assertThat(disabled.get("disabledAt").asText()).isEqualTo("2024-11-28T08:00:00.000Z");
+        for (String readOnly : List.of("targetHealth", "disabledReason", "disabledAt")) {
+            CollectionServer.Reply refused = call(server.patch("/api/webhooks/" + id,
+                    "{\"$set\":{\"" + readOnly + "\":\"x\"}}"));
+            assertThat(refused.status()).as(readOnly).isEqualTo(400);
+            assertThat(fields(refused)).containsExactly(readOnly);
+        }
+
+        move(id, "PUBLIC");
+        JsonNode published = call(server.get("/api/webhooks/" + id)).json();
+        assertThat(published.has("disabledReason")).isFalse();
+        assertThat(published.has("disabledAt")).isFalse();
+        try (Connection connection = dataSource.getConnection();
+             var rows = connection.createStatement().executeQuery(
+                     "SELECT failing_since FROM webhooks WHERE id = '" + id + "'")) {
+            rows.next();
+            assertThat(rows.getObject(1)).as("the streak of failures starts again").isNull();
+        }
+    }
+
+    @Test
+    void storesAnOptionalRateLimitOfOneToTenThousandPerSecondAndUnsetsIt() {
+        String id = create("{\"eventName\":\"tag_created\",\"target\":\"https://a.example.com/\",\"rateLimit\":10000}");
+        assertThat(call(server.get("/api/webhooks/" + id)).json().get("rateLimit").asInt()).isEqualTo(10_000);
+        assertThat(call(server.get("/api/webhooks/" + create(minimal()))).json().has("rateLimit")).isFalse();
+
+        JsonNode patched = call(server.patch("/api/webhooks/" + id, "{\"$set\":{\"rateLimit\":1}}")).json();
+        assertThat(patched.get("rateLimit").asInt()).isEqualTo(1);
+        JsonNode unset = call(server.patch("/api/webhooks/" + id, "{\"$unset\":{\"rateLimit\":true}}")).json();
+        assertThat(unset.has("rateLimit")).isFalse();
+        assertThat(call(server.get("/api/webhooks/" + id)).json().has("rateLimit")).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-5", "10001", "2147483648", "1e3", "2.5", "\"50\"", "true", "{}", "[50]"})
+    void refusesARateLimitThatIsNotAWholeNumberFromOneToTenThousandNamingIt(String value) {
+        String id = create(minimal());
+        CollectionServer.Reply created = call(server.post("/api/webhooks/",
+                "{\"eventName\":\"tag_created\",\"target\":\"https://a.example.com/\",\"rateLimit\":" + value + "}"));
+        assertThat(created.status()).as(value).isEqualTo(400);
+        assertThat(fields(created)).containsExactly("rateLimit");
+        assertThat(created.json().at("/errors/0/message").asText()).contains("whole number");
+        CollectionServer.Reply patched = call(server.patch("/api/webhooks/" + id,
+                "{\"$set\":{\"rateLimit\":" + value + "}}"));
+        assertThat(patched.status()).as(value).isEqualTo(400);
+        assertThat(fields(patched)).containsExactly("rateLimit");
     }
 
     // ---- PATCH

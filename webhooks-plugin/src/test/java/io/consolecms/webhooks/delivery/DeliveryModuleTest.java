@@ -38,8 +38,12 @@ class DeliveryModuleTest {
                 .containsExactlyInAnyOrder("WebhookDeliveriesResource", "DeliveriesResource",
                         "WebhookRedeliverResource", "DeliveriesRedeliverResource", "WebhookStatsResource",
                         "WebhookTestResource");
+        assertThat(context.meters.get("webhook.circuit.open.targets").gauge().value())
+                .as("no target has failed yet").isZero();
         module.close();
         assertThat(senderClosed).isTrue();
+        assertThat(context.meters.find("webhook.circuit.open.targets").gauge())
+                .as("removed from the registry, which outlives the plugin").isNull();
     }
 
     @Test

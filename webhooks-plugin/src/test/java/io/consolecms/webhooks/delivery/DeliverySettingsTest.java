@@ -28,20 +28,26 @@ class DeliverySettingsTest {
         assertThat(settings.allowNetworks()).isEmpty();
         assertThat(settings.denyNetworks()).isEmpty();
         assertThat(settings.lease()).isEqualTo(Duration.ofSeconds(40));
+        assertThat(settings.breakerFailures()).isEqualTo(10);
+        assertThat(settings.breakerCooldown()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(settings.disableAfter()).isEqualTo(Duration.ofDays(5));
         assertThat(settings.retention()).isEqualTo(Duration.ofDays(30));
     }
 
     @Test
     void readsEveryVariable() {
-        DeliverySettings settings = from(Map.of(
-                "CMS_WEBHOOKS_RETRY_SCHEDULE", "1s, 1m",
-                "CMS_WEBHOOKS_TIMEOUT", "500ms",
-                "CMS_WEBHOOKS_ALLOW_NETWORKS", "127.0.0.0/8, ::1/128",
-                "CMS_WEBHOOKS_DENY_NETWORKS", "10.0.0.0/8",
-                "CMS_WEBHOOKS_WORKERS", "3",
-                "CMS_WEBHOOKS_PER_TARGET", "1",
-                "CMS_WEBHOOKS_QUEUE_CAPACITY", "5",
-                "CMS_WEBHOOKS_RETENTION", "90s"));
+        DeliverySettings settings = from(Map.ofEntries(
+                Map.entry("CMS_WEBHOOKS_RETRY_SCHEDULE", "1s, 1m"),
+                Map.entry("CMS_WEBHOOKS_TIMEOUT", "500ms"),
+                Map.entry("CMS_WEBHOOKS_ALLOW_NETWORKS", "127.0.0.0/8, ::1/128"),
+                Map.entry("CMS_WEBHOOKS_DENY_NETWORKS", "10.0.0.0/8"),
+                Map.entry("CMS_WEBHOOKS_WORKERS", "3"),
+                Map.entry("CMS_WEBHOOKS_PER_TARGET", "1"),
+                Map.entry("CMS_WEBHOOKS_QUEUE_CAPACITY", "5"),
+                Map.entry("CMS_WEBHOOKS_BREAKER_FAILURES", "3"),
+                Map.entry("CMS_WEBHOOKS_BREAKER_COOLDOWN", "2s"),
+                Map.entry("CMS_WEBHOOKS_DISABLE_AFTER", "90m"),
+                Map.entry("CMS_WEBHOOKS_RETENTION", "90s")));
 
         assertThat(settings.retrySchedule().delays()).containsExactly(Duration.ofSeconds(1), Duration.ofMinutes(1));
         assertThat(settings.timeout()).isEqualTo(Duration.ofMillis(500));
@@ -51,6 +57,9 @@ class DeliverySettingsTest {
         assertThat(settings.perTarget()).isEqualTo(1);
         assertThat(settings.queueCapacity()).isEqualTo(5);
         assertThat(settings.queuePerTarget()).isEqualTo(1);
+        assertThat(settings.breakerFailures()).isEqualTo(3);
+        assertThat(settings.breakerCooldown()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(settings.disableAfter()).isEqualTo(Duration.ofMinutes(90));
         assertThat(settings.retention()).isEqualTo(Duration.ofSeconds(90));
     }
 
@@ -68,6 +77,12 @@ class DeliverySettingsTest {
                 .hasMessageContaining("CMS_WEBHOOKS_PER_TARGET");
         assertThatThrownBy(() -> from(Map.of("CMS_WEBHOOKS_QUEUE_CAPACITY", "lots")))
                 .hasMessageContaining("CMS_WEBHOOKS_QUEUE_CAPACITY");
+        assertThatThrownBy(() -> from(Map.of("CMS_WEBHOOKS_BREAKER_FAILURES", "0")))
+                .hasMessageContaining("CMS_WEBHOOKS_BREAKER_FAILURES");
+        assertThatThrownBy(() -> from(Map.of("CMS_WEBHOOKS_BREAKER_COOLDOWN", "0s")))
+                .hasMessageContaining("CMS_WEBHOOKS_BREAKER_COOLDOWN");
+        assertThatThrownBy(() -> from(Map.of("CMS_WEBHOOKS_DISABLE_AFTER", "a week")))
+                .hasMessageContaining("CMS_WEBHOOKS_DISABLE_AFTER");
         assertThatThrownBy(() -> from(Map.of("CMS_WEBHOOKS_RETENTION", "a month")))
                 .hasMessageContaining("CMS_WEBHOOKS_RETENTION");
         assertThatThrownBy(() -> from(Map.of("CMS_WEBHOOKS_RETENTION", "0d")))

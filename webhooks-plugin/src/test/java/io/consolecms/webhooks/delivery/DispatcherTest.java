@@ -55,8 +55,8 @@ class DispatcherTest {
     }
 
     private static DeliverySettings settings(RetrySchedule schedule, Duration timeout, int workers, int perTarget) {
-        return new DeliverySettings(schedule, timeout, List.of(), List.of(), workers, perTarget, 100,
-                DeliverySettings.DEFAULT_RETENTION);
+        return new DeliverySettings(schedule, timeout, List.of(), List.of(), workers, perTarget, 100, 10,
+                Duration.ofSeconds(30), Duration.ofDays(5), DeliverySettings.DEFAULT_RETENTION);
     }
 
     private static DeliverySettings fast() {
@@ -286,8 +286,8 @@ class DispatcherTest {
         ScriptedReceiver receiver = receiver(ScriptedReceiver.answering(200));
         String webhook = db.webhook("project_created", receiver.url()).insert();
         // room for 2 deliveries of a target in memory: the others wait in the database, and there is no periodic scan
-        startDispatcher(new DeliverySettings(FAST, Duration.ofSeconds(5), List.of(), List.of(), 4, 1, 20,
-                DeliverySettings.DEFAULT_RETENTION));
+        startDispatcher(new DeliverySettings(FAST, Duration.ofSeconds(5), List.of(), List.of(), 4, 1, 20, 10,
+                Duration.ofSeconds(30), Duration.ofDays(5), DeliverySettings.DEFAULT_RETENTION));
         for (int i = 0; i < 30; i++) {
             ingest.onEvent(projectCreated("acme", "p" + i));
         }

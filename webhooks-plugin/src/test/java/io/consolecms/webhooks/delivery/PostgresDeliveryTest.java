@@ -114,7 +114,8 @@ class PostgresDeliveryTest {
         try (ScriptedReceiver receiver = ScriptedReceiver.answering(500, 200)) {
             String webhook = db.webhook("project_created", receiver.url()).insert();
             DeliverySettings settings = new DeliverySettings(new RetrySchedule(List.of(Duration.ofMillis(50))),
-                    Duration.ofSeconds(5), List.of(), List.of(), 4, 2, 100, DeliverySettings.DEFAULT_RETENTION);
+                    Duration.ofSeconds(5), List.of(), List.of(), 4, 2, 100, 10, Duration.ofSeconds(30),
+                    Duration.ofDays(5), DeliverySettings.DEFAULT_RETENTION);
             try (Dispatcher dispatcher = new Dispatcher(new Outbox(db.dataSource, Clock.systemUTC()), writer,
                     LoopbackSender.create(settings.timeout()), settings,
                     new DeliveryMetrics(new SimpleMeterRegistry()))) {

@@ -5,6 +5,8 @@ import io.consolecms.plugin.EventListener;
 import io.consolecms.plugin.EventPublisher;
 import io.consolecms.plugin.PluginContext;
 import io.consolecms.plugin.PluginSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +17,8 @@ final class RecordingPluginContext implements PluginContext {
 
     final List<Object> resources = new ArrayList<>();
     final List<EventListener> listeners = new ArrayList<>();
+    /** The registry offered to the plugin, as the host's keeps what a plugin registers. */
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final PluginSettings settings;
     private final DataSource dataSource;
     /** The keys offered to the plugin; a test may replace them before the start (a wrong key, a rotation). */
@@ -23,6 +27,11 @@ final class RecordingPluginContext implements PluginContext {
     RecordingPluginContext(Map<String, String> environment, DataSource dataSource) {
         this.settings = PluginSettings.forPlugin("webhooks", environment);
         this.dataSource = dataSource;
+    }
+
+    @Override
+    public MeterRegistry meterRegistry() {
+        return meters;
     }
 
     @Override

@@ -15,7 +15,7 @@ class SettlementTest {
 
     private static ClaimedDelivery delivery(int attempts, int roundStart) {
         return new ClaimedDelivery("d1", "w1", "e1", "project_created", attempts, roundStart, "PUBLIC",
-                "http://a.test/", SigningSecrets.NONE, null, null, new byte[0], 0L);
+                "http://a.test/", SigningSecrets.NONE, null, null, new byte[0], 0, 0L);
     }
 
     private static Settlement settle(ClaimedDelivery delivery, AttemptResult result) {

@@ -2,13 +2,27 @@ package io.consolecms.webhooks.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class TargetQueuesTest {
 
+    private final AtomicLong now = new AtomicLong(1_000_000);
+    private final List<String> opened = new ArrayList<>();
+
     private static ClaimedDelivery delivery(String id) {
         return new ClaimedDelivery(id, "w1", "e1", "project_created", 0, 0, "PUBLIC", "http://a.test/",
-                SigningSecrets.NONE, null, null, new byte[0], 0L);
+                SigningSecrets.NONE, null, null, new byte[0], 0, 0L);
+    }
+
+    /** Queues whose breakers open after 3 failures for 30 s (doubling up to 10 min), on this test's clock. */
+    private TargetQueues queues(int concurrency, int perTarget, int capacity) {
+        return new TargetQueues(concurrency, perTarget, capacity,
+                () -> new CircuitBreaker(3, Duration.ofSeconds(30), Duration.ofMinutes(10)), now::get,
+                (key, until) -> opened.add(key + " until +" + (until - now.get()) + "ms"));
     }
 
     @Test
@@ -22,7 +36,7 @@ class TargetQueuesTest {
 
     @Test
     void runsAtMostItsConcurrencyPerTargetAndStartsTheNextWhenOneFinishes() {
-        TargetQueues queues = new TargetQueues(2, 10, 100);
+        TargetQueues queues = queues(2, 10, 100);
         String a = "http://a.test:80";
         for (int i = 0; i < 3; i++) {
             assertThat(queues.reserve(a)).isTrue();
@@ -32,14 +46,14 @@ class TargetQueuesTest {
         assertThat(queues.admit(a, delivery("2"))).isTrue();
         assertThat(queues.admit(a, delivery("3"))).isFalse();
 
-        assertThat(queues.finished(a, true)).extracting(ClaimedDelivery::id).isEqualTo("3");
-        assertThat(queues.finished(a, true)).isNull();
+        assertThat(queues.finished(a, delivery("1"), true, true)).extracting(ClaimedDelivery::id).containsExactly("3");
+        assertThat(queues.finished(a, delivery("2"), true, true)).isEmpty();
         assertThat(queues.held()).isEqualTo(3);
     }
 
     @Test
     void aFullTargetTakesNoMoreWhileAnotherTargetStillDoes() {
-        TargetQueues queues = new TargetQueues(1, 3, 10);
+        TargetQueues queues = queues(1, 3, 10);
         String dead = "http://dead.test:80";
         String alive = "http://alive.test:80";
         for (int i = 0; i < 3; i++) {
@@ -56,14 +70,14 @@ class TargetQueuesTest {
 
     @Test
     void theHostHoldsAtMostItsCapacityAndFreesAPlaceOnlyOnceTheOutcomeIsStored() {
-        TargetQueues queues = new TargetQueues(4, 2, 3);
+        TargetQueues queues = queues(4, 2, 3);
         assertThat(queues.reserve("http://a.test:80")).isTrue();
         assertThat(queues.reserve("http://a.test:80")).isTrue();
         assertThat(queues.reserve("http://b.test:80")).isTrue();
 
         assertThat(queues.reserve("http://c.test:80")).isFalse();
         queues.admit("http://b.test:80", delivery("b"));
-        queues.finished("http://b.test:80", true);
+        queues.finished("http://b.test:80", delivery("b"), true, true);
         assertThat(queues.room()).isZero();
 
         queues.release("http://b.test:80");
@@ -73,7 +87,7 @@ class TargetQueuesTest {
 
     @Test
     void anUnusedPlaceCanBeGivenBackAndClosingDrainsWhatWaits() {
-        TargetQueues queues = new TargetQueues(1, 5, 5);
+        TargetQueues queues = queues(1, 5, 5);
         String a = "http://a.test:80";
         assertThat(queues.reserve(a)).isTrue();
         queues.unreserve(a);
@@ -84,6 +98,88 @@ class TargetQueuesTest {
             queues.admit(a, delivery("" + i));
         }
         assertThat(queues.drainWaiting()).extracting(ClaimedDelivery::id).containsExactly("1", "2");
-        assertThat(queues.finished(a, true)).isNull();
+        assertThat(queues.finished(a, delivery("0"), true, true)).isEmpty();
+    }
+
+    @Test
+    void consecutiveFailuresPauseATargetItsDeliveriesWaitAndOneProbeClosesItAgain() {
+        TargetQueues queues = queues(2, 10, 100);
+        String a = "http://a.test:80";
+        String b = "http://b.test:80";
+        for (int i = 0; i < 6; i++) {
+            queues.reserve(a);
+        }
+        queues.reserve(b);
+        assertThat(queues.admit(a, delivery("1"))).isTrue();
+        assertThat(queues.admit(a, delivery("2"))).isTrue();
+        assertThat(queues.admit(a, delivery("3"))).isFalse();
+
+        // two failures: still closed, the next one starts in the place of the first
+        assertThat(queues.finished(a, delivery("1"), false, true)).extracting(ClaimedDelivery::id).containsExactly("3");
+        assertThat(queues.finished(a, delivery("2"), false, true)).isEmpty();
+        assertThat(queues.health("http://a.test/x")).isEqualTo(CircuitBreaker.Health.HEALTHY);
+        // the third in a row opens it: nothing more starts, new deliveries wait
+        assertThat(queues.finished(a, delivery("3"), false, true)).isEmpty();
+        assertThat(opened).containsExactly(a + " until +30000ms");
+        assertThat(queues.health("http://a.test/x")).isEqualTo(CircuitBreaker.Health.OPEN);
+        assertThat(queues.openTargets()).isEqualTo(1);
+        assertThat(queues.admit(a, delivery("4"))).isFalse();
+        assertThat(queues.admit(a, delivery("5"))).isFalse();
+        assertThat(queues.resume(a)).as("still cooling down").isEmpty();
+        assertThat(queues.admit(b, delivery("b"))).as("another target is not paused").isTrue();
+
+        // the cool-down is over: exactly one probe
+        now.addAndGet(30_000);
+        assertThat(queues.health("http://a.test/x")).isEqualTo(CircuitBreaker.Health.PROBING);
+        assertThat(queues.resume(a)).extracting(ClaimedDelivery::id).containsExactly("4");
+        assertThat(queues.resume(a)).isEmpty();
+        assertThat(queues.admit(a, delivery("6"))).isFalse();
+        // it succeeds: closed, and what waited starts up to the target's concurrency
+        assertThat(queues.finished(a, delivery("4"), true, true)).extracting(ClaimedDelivery::id)
+                .containsExactly("5", "6");
+        assertThat(queues.health("http://a.test/x")).isEqualTo(CircuitBreaker.Health.HEALTHY);
+        assertThat(queues.openTargets()).isZero();
+    }
+
+    @Test
+    void aFailedProbeReopensForLongerAndAProbeNotMadeLetsTheNextDeliveryProbe() {
+        TargetQueues queues = queues(1, 10, 100);
+        String a = "http://a.test:80";
+        for (int i = 0; i < 6; i++) {
+            queues.reserve(a);
+        }
+        for (int i = 1; i <= 3; i++) {
+            assertThat(queues.admit(a, delivery("" + i))).isTrue();
+            queues.finished(a, delivery("" + i), false, true);
+        }
+        queues.admit(a, delivery("4"));
+        queues.admit(a, delivery("5"));
+        now.addAndGet(30_000);
+        assertThat(queues.resume(a)).extracting(ClaimedDelivery::id).containsExactly("4");
+
+        // its webhook was trashed meanwhile: no attempt, so the next delivery is the probe
+        assertThat(queues.finished(a, delivery("4"), null, true)).extracting(ClaimedDelivery::id)
+                .containsExactly("5");
+        assertThat(queues.finished(a, delivery("5"), false, true)).isEmpty();
+        assertThat(opened).containsExactly(a + " until +30000ms", a + " until +60000ms");
+        assertThat(queues.health("http://a.test/")).isEqualTo(CircuitBreaker.Health.OPEN);
+    }
+
+    @Test
+    void outcomesOfAttemptsStartedBeforeTheBreakerOpenedDoNotDecide() {
+        TargetQueues queues = queues(4, 10, 100);
+        String a = "http://a.test:80";
+        for (int i = 1; i <= 4; i++) {
+            queues.reserve(a);
+            assertThat(queues.admit(a, delivery("" + i))).isTrue();
+        }
+        for (int i = 1; i <= 3; i++) {
+            queues.finished(a, delivery("" + i), false, true);
+        }
+        assertThat(queues.health("http://a.test/")).isEqualTo(CircuitBreaker.Health.OPEN);
+
+        queues.finished(a, delivery("4"), true, true);
+        assertThat(queues.health("http://a.test/")).as("a straggler's success is not the probe")
+                .isEqualTo(CircuitBreaker.Health.OPEN);
     }
 }
