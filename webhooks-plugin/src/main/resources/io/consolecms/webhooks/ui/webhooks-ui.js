@@ -108,11 +108,27 @@ export default function webhooksUi(ctx) {
   }
 
   /**
-   * Badges about the webhook's target beside its last delivery. The target's circuit breaker (`targetHealth`) and an
-   * automatic disabling (`disabledReason`, `disabledAt`) of CONTRACT §8 belong here once documents carry them.
+   * Badges about the webhook's target beside its last 24 hours: the target's circuit breaker when it is not healthy
+   * (`targetHealth` open or probing) and an automatic disabling with its reason (`disabledReason`, `disabledAt`).
    */
   function healthBadges(doc) {
-    return [];
+    const badges = [];
+    if (doc.targetHealth === 'open' || doc.targetHealth === 'probing') {
+      const paused = doc.targetHealth === 'open';
+      const breaker = badge(paused ? 'Target paused' : 'Target probing', `breaker-${doc.targetHealth}`);
+      breaker.title = paused
+        ? 'Attempts to this target failed too many times in a row: they pause for a cool-down, then one probe decides'
+        : 'One probe attempt decides whether attempts to this target resume';
+      breaker.dataset.targetHealth = doc.targetHealth;
+      badges.push(breaker);
+    }
+    if (doc.disabledReason) {
+      const disabled = badge('Disabled', 'auto-disabled');
+      disabled.dataset.disabled = '';
+      const when = doc.disabledAt ? ` (${formatTime(doc.disabledAt)})` : '';
+      badges.push(disabled, h('span', { class: 'cell-sub disabled-reason', text: doc.disabledReason + when }));
+    }
+    return badges;
   }
 
   /** The last 24 hours: filled in when the webhook's stats arrive (from a cache, while its last delivery is the same). */
