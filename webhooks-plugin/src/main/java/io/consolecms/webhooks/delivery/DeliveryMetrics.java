@@ -15,7 +15,9 @@ import java.util.function.IntSupplier;
  * The delivery engine's meters: {@code webhook_deliveries_total{outcome}} and the {@code
  * webhook_attempt_duration_seconds} histogram. Counted by the recording thread once a batch of outcomes is committed,
  * so a scrape counts only what the database holds; per outcome an adder's increment and a histogram's bucket. Also
- * the {@code webhook_circuit_open_targets} gauge, read from the dispatcher's breakers at each scrape.
+ * the {@code webhook_circuit_open_targets} gauge, read from the dispatcher's breakers at each scrape, and {@code
+ * webhook_claimed_deliveries_total{result}}: deliveries read back from the database and kept in memory, or given back
+ * because their target's queue was full (a high share of given back is wasted database work).
  */
 final class DeliveryMetrics implements AutoCloseable {
 
@@ -29,6 +31,8 @@ final class DeliveryMetrics implements AutoCloseable {
     private final Counter failed;
     private final Counter retried;
     private final Timer attempts;
+    private final Counter kept;
+    private final Counter givenBack;
     private final List<Meter> gauges = new ArrayList<>();
 
     DeliveryMetrics(MeterRegistry registry) {
@@ -38,6 +42,20 @@ final class DeliveryMetrics implements AutoCloseable {
         this.retried = outcome("retried");
         this.attempts = Timer.builder("webhook.attempt.duration").description("Duration of delivery attempts")
                 .serviceLevelObjectives(BUCKETS).register(registry);
+        this.kept = claimed("kept");
+        this.givenBack = claimed("given_back");
+    }
+
+    private Counter claimed(String result) {
+        return Counter.builder("webhook.claimed.deliveries").description("Deliveries claimed from the database: kept"
+                + " in this host's memory, or given back because their target's queue was full").tag("result", result)
+                .register(registry);
+    }
+
+    /** Counts a claim's deliveries. Called on the claiming thread. */
+    void claimed(int claimed, int givenBack) {
+        this.kept.increment(claimed - givenBack);
+        this.givenBack.increment(givenBack);
     }
 
     private Counter outcome(String outcome) {
@@ -71,7 +89,7 @@ final class DeliveryMetrics implements AutoCloseable {
     /** Removes the meters from the registry, which outlives the plugin. */
     @Override
     public void close() {
-        for (Meter meter : List.of(succeeded, failed, retried, attempts)) {
+        for (Meter meter : List.of(succeeded, failed, retried, attempts, kept, givenBack)) {
             registry.remove(meter);
         }
         gauges.forEach(registry::remove);

@@ -27,6 +27,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,13 +97,21 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
     private volatile boolean recorderStopping;
     /** Whether the database may hold due deliveries that memory does not. */
     private volatile boolean databaseHasWork = true;
+    /**
+     * Whether the next claim reads whatever is due (a scan, a wake-up, retries falling due) rather than only as many
+     * rows as the targets in {@link #leftInDatabase} have room for.
+     */
+    private volatile boolean scanDue = true;
     private long lastScan;
     private volatile long scanBackoff;
     /**
-     * Targets with deliveries left in the database for lack of room (full at a scan, given back, spilled at ingest):
-     * the first place one of them frees asks for a scan.
+     * Targets with deliveries left in the database for lack of room (full at a scan, given back, spilled at ingest),
+     * each with the {@link #leftStamps stamp} of when it was last left: every place one of them frees asks for a
+     * claim of as many rows as they have room for, so that a draining backlog is claimed as it drains instead of in
+     * batches mostly given back. A claim that finds fewer rows than it asked for forgets those left before it began.
      */
-    private final Set<String> leftInDatabase = ConcurrentHashMap.newKeySet();
+    private final Map<String, Long> leftInDatabase = new ConcurrentHashMap<>();
+    private final AtomicLong leftStamps = new AtomicLong();
     private long nextRenewal;
     private long nextRefresh;
 
@@ -142,6 +151,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
 
     /** Says the database may hold due deliveries (e.g. redelivered ones): claims now. Never blocks; any thread. */
     public void wake() {
+        scanDue = true;
         databaseHasWork = true;
         scanBackoff = 0;
         wakeups.release();
@@ -167,10 +177,11 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
     public String reserve(String target) {
         String key = TargetQueues.key(target);
         if (key == null || stopping) {
+            scanDue = true; // stored unleased, for a claim to settle or a later host to attempt
             return null;
         }
         if (!queues.reserve(key)) {
-            leftInDatabase.add(key);
+            leftIn(key);
             return null;
         }
         return key;
@@ -277,11 +288,13 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
         long now = clock.millis();
         if (now >= lastScan + Math.max(scanInterval.toMillis(), scanBackoff)) {
             lastScan = now;
-            databaseHasWork = true; // a scan: retries of earlier runs, other hosts' expired leases
+            scanDue = true; // a scan: retries of earlier runs, other hosts' expired leases
+            databaseHasWork = true;
         }
         synchronized (soonRetries) {
             while (!soonRetries.isEmpty() && soonRetries.peek() <= now) {
                 soonRetries.poll();
+                scanDue = true;
                 databaseHasWork = true;
             }
         }
@@ -328,6 +341,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
         }
         if (!giveBack.isEmpty()) {
             outbox.release(owner, giveBack);
+            scanDue = true;
             databaseHasWork = true;
         }
     }
@@ -342,12 +356,17 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
     }
 
     private void claimDue() throws SQLException {
+        boolean scan = false;
         while (!stopping && databaseHasWork) {
-            int limit = Math.min(MAX_BATCH, queues.room());
+            scan |= scanDue;
+            int limit = Math.min(MAX_BATCH, scan ? queues.room() : queues.room(leftInDatabase.keySet()));
             if (limit <= 0) {
+                scanDue |= scan;
                 return; // a recorded outcome frees room and wakes us
             }
+            scanDue = false;
             databaseHasWork = false;
+            long stamp = leftStamps.get();
             Set<String> excluded = excludedWebhooks();
             List<ClaimedDelivery> claimed = outbox.claim(owner, limit, settings.lease(), excluded);
             // a scan that reads past the backlog of full targets and finds nothing else is not repeated every
@@ -360,7 +379,13 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
                 dispatch(delivery, now, giveBack);
             }
             outbox.release(owner, giveBack);
-            if (claimed.size() == limit && giveBack.isEmpty()) {
+            metrics.claimed(claimed.size(), giveBack.size());
+            if (claimed.size() < limit) {
+                // nothing more is due but the excluded webhooks' deliveries: targets left before this claim began
+                // have nothing left in the database, unless they are full
+                Set<String> full = queues.fullTargets();
+                leftInDatabase.entrySet().removeIf(left -> left.getValue() <= stamp && !full.contains(left.getKey()));
+            } else if (giveBack.isEmpty()) {
                 databaseHasWork = true; // a full batch: there may be more
             }
         }
@@ -368,7 +393,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
 
     private Set<String> excludedWebhooks() {
         Set<String> full = queues.fullTargets();
-        leftInDatabase.addAll(full);
+        full.forEach(this::leftIn);
         if (full.isEmpty()) {
             return Set.of();
         }
@@ -394,7 +419,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
             admit(key, delivery);
         } else {
             giveBack.add(delivery.id());
-            leftInDatabase.add(key);
+            leftIn(key);
         }
     }
 
@@ -477,8 +502,8 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
         String key = held.remove(delivery.id());
         if (key != null) {
             queues.release(key);
-            if (leftInDatabase.remove(key)) {
-                // a target whose deliveries the last scan left in the database has room again
+            if (leftInDatabase.containsKey(key)) {
+                // a target whose deliveries were left in the database has room again
                 databaseHasWork = true;
                 scanBackoff = 0;
             }
@@ -487,6 +512,11 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
                 count.decrementAndGet();
             }
         }
+    }
+
+    /** Notes that deliveries of a target were left in the database for lack of room. */
+    private void leftIn(String key) {
+        leftInDatabase.put(key, leftStamps.incrementAndGet());
     }
 
     private void gather(List<Outcome> batch) throws InterruptedException {

@@ -15,10 +15,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +39,7 @@ final class Outbox {
             + " VALUES (?, ?, ?, ?, 'pending', 0, 0, ?, ?, ?, ?, ?, ?)";
 
     private static final String FREE = "(lease_owner IS NULL OR lease_expires_at <= ?)";
+    private static final String ID_IN = "id IN (";
     /** Rows per IN list: well under every driver's limit of bind parameters. */
     private static final int CHUNK = 500;
 
@@ -100,15 +103,72 @@ final class Outbox {
             // PostgreSQL: candidates are row-locked and rows other hosts are claiming are skipped, so hosts claiming
             // at once take different deliveries instead of waiting on each other. Elsewhere the conditional update
             // alone keeps claims exclusive.
-            boolean skipLocked = isPostgres(connection);
-            List<String> candidates = dueIds(connection, now, limit, excludedWebhooks, skipLocked);
+            if (!isPostgres(connection)) {
+                return claimLoaded(connection, owner, now, limit, now + lease.toMillis(), excludedWebhooks);
+            }
+            List<String> candidates = dueIds(connection, now, limit, excludedWebhooks, true);
             if (candidates.isEmpty()) {
                 return List.of();
             }
-            List<String> claimed = skipLocked ? leaseLocked(connection, candidates, owner, now + lease.toMillis())
-                    : leaseIfFree(connection, candidates, owner, now + lease.toMillis(), now);
-            return claimed.isEmpty() ? List.of() : load(connection, claimed);
+            return load(connection, leaseLocked(connection, candidates, owner, now + lease.toMillis()));
         });
+    }
+
+    /**
+     * Elsewhere (H2): the due deliveries are read with what their attempts need in one query, then leased by primary
+     * key; those another claim leased first are dropped. Reading them back by an IN list of ids would cost more than
+     * the claim: H2 tests each row against every id of the list.
+     */
+    private static List<ClaimedDelivery> claimLoaded(Connection connection, String owner, long now, int limit,
+                                                     long expiresAt, Collection<String> excluded) throws SQLException {
+        List<ClaimedDelivery> due = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(dueDeliveriesSql(excluded.size()))) {
+            int index = 1;
+            select.setLong(index++, now);
+            select.setLong(index++, now);
+            for (String webhookId : excluded) {
+                select.setString(index++, webhookId);
+            }
+            select.setInt(index, Math.min(limit, CHUNK));
+            long readAt = System.nanoTime();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    due.add(claimed(rows, readAt));
+                }
+            }
+        }
+        if (due.isEmpty()) {
+            return List.of();
+        }
+        Set<String> won = new HashSet<>(leaseIfFree(connection,
+                due.stream().map(ClaimedDelivery::id).toList(), owner, expiresAt, now));
+        due.removeIf(delivery -> !won.contains(delivery.id()));
+        return due;
+    }
+
+    /** The columns {@link #claimed} reads, from deliveries d, their events e and their webhooks w. */
+    private static final String CLAIMED_COLUMNS = "d.id, d.webhook_id, d.event_id, d.event_name, d.attempts,"
+            + " d.round_start, w.state, w.target, w.secret, w.base64_ca, w.proxy_url, e.body, w.previous_secret,"
+            + " w.previous_secret_until, w.rate_limit FROM webhook_deliveries d"
+            + " JOIN webhook_events e ON e.id = d.event_id LEFT JOIN webhooks w ON w.id = d.webhook_id";
+
+    /**
+     * H2's claim: due, free deliveries with their events and webhooks, in the claimable index's order (see {@link
+     * #dueSql}); parameters now, now, the excluded webhook ids, the limit.
+     */
+    static String dueDeliveriesSql(int excluded) {
+        return "SELECT " + CLAIMED_COLUMNS + " WHERE d.status = 'pending' AND d.due_at <= ?"
+                + " AND (d.lease_owner IS NULL OR d.lease_expires_at <= ?)"
+                + (excluded == 0 ? "" : " AND d.webhook_id NOT IN (" + placeholders(excluded) + ")")
+                + " ORDER BY d.status, d.due_at LIMIT ?";
+    }
+
+    private static ClaimedDelivery claimed(ResultSet rows, long readAt) throws SQLException {
+        return new ClaimedDelivery(rows.getString(1), rows.getString(2), rows.getString(3),
+                rows.getString(4), rows.getInt(5), rows.getInt(6), rows.getString(7), rows.getString(8),
+                SigningSecrets.stored(rows.getString(9), rows.getString(13), rows.getLong(14)),
+                rows.getString(10), forDelivery(rows.getString(11)), rows.getBytes(12), rows.getInt(15),
+                readAt);
     }
 
     /**
@@ -204,12 +264,8 @@ final class Outbox {
 
     /** Loads the claimed deliveries with their webhooks and event bodies: one query for the whole batch. */
     private static List<ClaimedDelivery> load(Connection connection, List<String> ids) throws SQLException {
-        String sql = "SELECT d.id, d.webhook_id, d.event_id, d.event_name, d.attempts, d.round_start,"
-                + " w.state, w.target, w.secret, w.base64_ca, w.proxy_url, e.body, w.previous_secret,"
-                + " w.previous_secret_until, w.rate_limit"
-                + " FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id"
-                + " LEFT JOIN webhooks w ON w.id = d.webhook_id"
-                + " WHERE d.id IN (" + placeholders(ids.size()) + ") ORDER BY d.next_attempt_at";
+        String sql = "SELECT " + CLAIMED_COLUMNS + " WHERE d.id IN (" + placeholders(ids.size()) + ")"
+                + " ORDER BY d.next_attempt_at";
         try (PreparedStatement select = connection.prepareStatement(sql)) {
             for (int i = 0; i < ids.size(); i++) {
                 select.setString(i + 1, ids.get(i));
@@ -218,11 +274,7 @@ final class Outbox {
             long readAt = System.nanoTime();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    deliveries.add(new ClaimedDelivery(rows.getString(1), rows.getString(2), rows.getString(3),
-                            rows.getString(4), rows.getInt(5), rows.getInt(6), rows.getString(7), rows.getString(8),
-                            SigningSecrets.stored(rows.getString(9), rows.getString(13), rows.getLong(14)),
-                            rows.getString(10), forDelivery(rows.getString(11)), rows.getBytes(12), rows.getInt(15),
-                            readAt));
+                    deliveries.add(claimed(rows, readAt));
                 }
             }
             return deliveries;
@@ -292,12 +344,30 @@ final class Outbox {
         int bind(PreparedStatement statement, int index) throws SQLException;
     }
 
+    /**
+     * Runs {@code sqlBeforeIds} (which ends with {@code "id IN ("}) for the ids, in chunks. On H2, by primary key in a
+     * JDBC batch instead: H2 tests each row of an IN list against every id of the list.
+     */
     private void forChunks(Collection<String> ids, String sqlBeforeIds, Binder binder) throws SQLException {
         if (ids.isEmpty()) {
             return;
         }
+        if (!sqlBeforeIds.endsWith(ID_IN)) {
+            throw new IllegalArgumentException("not an update by a list of ids: " + sqlBeforeIds);
+        }
         List<String> all = List.copyOf(ids);
-        try (Connection connection = dataSource.getConnection()) {
+        Transactions.inTransaction(dataSource, connection -> {
+            if (!isPostgres(connection)) {
+                try (PreparedStatement update = connection.prepareStatement(
+                        sqlBeforeIds.substring(0, sqlBeforeIds.length() - ID_IN.length()) + "id = ?")) {
+                    for (String id : all) {
+                        update.setString(binder.bind(update, 1), id);
+                        update.addBatch();
+                    }
+                    update.executeBatch();
+                }
+                return null;
+            }
             for (int from = 0; from < all.size(); from += CHUNK) {
                 List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
                 try (PreparedStatement update = connection.prepareStatement(
@@ -309,7 +379,8 @@ final class Outbox {
                     update.executeUpdate();
                 }
             }
-        }
+            return null;
+        });
     }
 
     /**

@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -256,6 +257,16 @@ final class TargetQueues {
     /** How many more deliveries the host may hold now. */
     synchronized int room() {
         return capacity - held;
+    }
+
+    /** How many more deliveries the host may hold now for these targets together. */
+    synchronized int room(Collection<String> keys) {
+        long room = 0;
+        for (String key : keys) {
+            Queue queue = queues.get(key);
+            room += queue == null ? perTarget : Math.max(0, perTarget - queue.held);
+        }
+        return (int) Math.min(room, capacity - held);
     }
 
     /** How many deliveries the host holds now. */

@@ -298,6 +298,30 @@ class DispatcherTest {
     }
 
     @Test
+    void aBacklogBiggerThanItsTargetsRoomIsClaimedAsItDrainsNotClaimedAndGivenBack() throws Exception {
+        ScriptedReceiver receiver = receiver(ScriptedReceiver.gated(200));
+        String webhook = db.webhook("project_created", receiver.url()).insert();
+        // room for 40 deliveries of the target in memory, 400 in all: most of the backlog waits in the database
+        startDispatcher(settings(FAST, Duration.ofSeconds(30), 4, 2));
+        for (int i = 0; i < 1_000; i++) {
+            ingest.onEvent(projectCreated("acme", "p" + i));
+        }
+        double keptBefore = meters.counter("webhook.claimed.deliveries", "result", "kept").count();
+        double givenBackBefore = meters.counter("webhook.claimed.deliveries", "result", "given_back").count();
+        receiver.open();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.requests().size() >= 1_000);
+        await().until(() -> db.deliveriesOf(webhook).stream().allMatch(row -> "succeeded".equals(row.get("status"))));
+        double kept = meters.counter("webhook.claimed.deliveries", "result", "kept").count() - keptBefore;
+        double givenBack = meters.counter("webhook.claimed.deliveries", "result", "given_back").count()
+                - givenBackBefore;
+        // each claim asks for what the target has room for: claiming up to the host's room would lease hundreds of
+        // rows at each claim only to give all but a few back
+        assertThat(kept).isGreaterThan(500);
+        assertThat(givenBack).isLessThan(kept / 10);
+    }
+
+    @Test
     void queuedDeliveriesAreSignedWithBothSecretsDuringARotationsOverlapAndWithTheNewOneAfterIt() throws Exception {
         ScriptedReceiver dead = receiver(ScriptedReceiver.hanging());
         String webhook = db.webhook("project_created", dead.url()).secret("old-secret").insert();

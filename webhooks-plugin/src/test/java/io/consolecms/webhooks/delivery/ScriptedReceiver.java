@@ -45,11 +45,13 @@ final class ScriptedReceiver implements AutoCloseable {
     private final List<Reply> script;
     private final boolean hang;
     private final CountDownLatch closed = new CountDownLatch(1);
+    private final CountDownLatch opened;
     private final ConcurrentLinkedQueue<Request> requests = new ConcurrentLinkedQueue<>();
 
-    private ScriptedReceiver(List<Reply> script, boolean hang) throws IOException {
+    private ScriptedReceiver(List<Reply> script, boolean hang, boolean gated) throws IOException {
         this.script = new ArrayList<>(script);
         this.hang = hang;
+        this.opened = new CountDownLatch(gated ? 1 : 0);
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
         server.setExecutor(executor);
         server.createContext("/", this::handle);
@@ -57,7 +59,7 @@ final class ScriptedReceiver implements AutoCloseable {
     }
 
     static ScriptedReceiver answering(Reply... replies) throws IOException {
-        return new ScriptedReceiver(List.of(replies), false);
+        return new ScriptedReceiver(List.of(replies), false, false);
     }
 
     static ScriptedReceiver answering(int... statuses) throws IOException {
@@ -65,11 +67,21 @@ final class ScriptedReceiver implements AutoCloseable {
         for (int status : statuses) {
             replies.add(Reply.status(status));
         }
-        return new ScriptedReceiver(replies, false);
+        return new ScriptedReceiver(replies, false, false);
+    }
+
+    /** A receiver that holds every request until {@link #open()}, then answers {@code status} to all. */
+    static ScriptedReceiver gated(int status) throws IOException {
+        return new ScriptedReceiver(List.of(Reply.status(status)), false, true);
+    }
+
+    /** Lets a {@link #gated} receiver answer what it holds and what comes next. */
+    void open() {
+        opened.countDown();
     }
 
     static ScriptedReceiver hanging() throws IOException {
-        return new ScriptedReceiver(List.of(), true);
+        return new ScriptedReceiver(List.of(), true, false);
     }
 
     URI uri(String path) {
@@ -96,6 +108,7 @@ final class ScriptedReceiver implements AutoCloseable {
                 closed.await();
                 return;
             }
+            opened.await();
             Reply reply = script.get(Math.min(index, script.size() - 1));
             reply.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
             byte[] answer = reply.body().getBytes(StandardCharsets.UTF_8);
