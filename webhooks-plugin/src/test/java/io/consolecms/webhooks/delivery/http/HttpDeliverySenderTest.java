@@ -73,6 +73,10 @@ class HttpDeliverySenderTest {
                 .isBetween(Instant.now().getEpochSecond() - 5, Instant.now().getEpochSecond() + 1);
         assertThat(received.header("User-Agent")).isEqualTo("ConsoleCMSWebhooks/dev");
         assertThat(received.header("Cookie")).isNull();
+        // one Host header, the target's authority, on the first attempt and on the next (worked out once)
+        assertThat(received.all("Host")).containsExactly(receiver.uri("/").getRawAuthority());
+        sender.send(request(receiver.uri("/again"), null));
+        assertThat(receiver.next().all("Host")).containsExactly(receiver.uri("/").getRawAuthority());
     }
 
     @Test
