@@ -103,31 +103,31 @@ public final class EventIngest implements EventListener {
                 return;
             }
             long now = clock.millis();
-            try (PreparedStatement insert = connection.prepareStatement(INSERT_EVENT)) {
-                insert.setString(1, event.id());
-                insert.setString(2, event.name());
-                insert.setLong(3, event.timestamp());
-                insert.setBytes(4, event.json());
-                insert.setLong(5, now);
-                insert.executeUpdate();
-            }
+            // rows of the transaction's events go into one batch per statement, events first (deliveries refer to
+            // them), executed before the commit
+            GroupCommit.Batches batches = GroupCommit.batches(shared);
+            PreparedStatement insertEvent = batches.of(INSERT_EVENT);
+            insertEvent.setString(1, event.id());
+            insertEvent.setString(2, event.name());
+            insertEvent.setLong(3, event.timestamp());
+            insertEvent.setBytes(4, event.json());
+            insertEvent.setLong(5, now);
+            insertEvent.addBatch();
             long leaseExpiresAt = now + handoff.lease().toMillis();
-            try (PreparedStatement insert = connection.prepareStatement(Outbox.INSERT_DELIVERY)) {
-                for (Match match : matches) {
-                    String deliveryId = ObjectId.next();
-                    String place = handoff.reserve(match.target());
-                    if (place == null) {
-                        spilled = true;
-                    } else {
-                        placed.add(new Placed(place, new ClaimedDelivery(deliveryId, match.webhookId(), event.id(),
-                                event.name(), 0, 0, "PUBLIC", match.target(), match.secrets(), match.base64Ca(),
-                                match.proxyUrl(), event.json(), match.rateLimit(), match.readAt())));
-                    }
-                    Outbox.bindNewDelivery(insert, deliveryId, match.webhookId(), event.id(), event.name(), now,
-                            place == null ? null : handoff.owner(), leaseExpiresAt);
-                    insert.addBatch();
+            PreparedStatement insert = batches.of(Outbox.INSERT_DELIVERY);
+            for (Match match : matches) {
+                String deliveryId = ObjectId.next();
+                String place = handoff.reserve(match.target());
+                if (place == null) {
+                    spilled = true;
+                } else {
+                    placed.add(new Placed(place, new ClaimedDelivery(deliveryId, match.webhookId(), event.id(),
+                            event.name(), 0, 0, "PUBLIC", match.target(), match.secrets(), match.base64Ca(),
+                            match.proxyUrl(), event.json(), match.rateLimit(), match.readAt())));
                 }
-                Outbox.checkAll(insert.executeBatch(), "insert deliveries");
+                Outbox.bindNewDelivery(insert, deliveryId, match.webhookId(), event.id(), event.name(), now,
+                        place == null ? null : handoff.owner(), leaseExpiresAt);
+                insert.addBatch();
             }
         }
 

@@ -2,9 +2,11 @@ package io.consolecms.webhooks.delivery;
 
 import io.consolecms.webhooks.Transactions;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -47,6 +49,53 @@ final class GroupCommit implements AutoCloseable {
 
         /** The write failed alone: it is not stored. */
         void failed(Exception failure);
+    }
+
+    /**
+     * Statements that the writes of one transaction add rows to in turn, executed once, in the order first asked for,
+     * just before the commit: one statement per transaction rather than one per write. A row that fails makes the
+     * whole transaction fail, and its writes are then written again one by one as always.
+     */
+    static final class Batches implements AutoCloseable {
+        private final Connection connection;
+        private final Map<String, PreparedStatement> statements = new LinkedHashMap<>();
+
+        private Batches(Connection connection) {
+            this.connection = connection;
+        }
+
+        /** The transaction's statement for {@code sql}: bind, then {@code addBatch()}. */
+        PreparedStatement of(String sql) throws SQLException {
+            PreparedStatement statement = statements.get(sql);
+            if (statement == null) {
+                statement = connection.prepareStatement(sql);
+                statements.put(sql, statement);
+            }
+            return statement;
+        }
+
+        private void executeAll() throws SQLException {
+            for (Map.Entry<String, PreparedStatement> entry : statements.entrySet()) {
+                int[] counts = entry.getValue().executeBatch();
+                for (int count : counts) {
+                    if (count == 0) {
+                        throw new SQLException("a batched statement changed no row: " + entry.getKey());
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void close() throws SQLException {
+            for (PreparedStatement statement : statements.values()) {
+                statement.close();
+            }
+        }
+    }
+
+    /** The batches of the transaction that {@code shared} (a {@link Write#write} argument) belongs to. */
+    static Batches batches(Map<Object, Object> shared) {
+        return (Batches) shared.get(Batches.class);
     }
 
     private final DataSource dataSource;
@@ -108,8 +157,12 @@ final class GroupCommit implements AutoCloseable {
         try {
             Transactions.inTransaction(dataSource, connection -> {
                 Map<Object, Object> shared = new HashMap<>();
-                for (Write write : group) {
-                    write.write(connection, shared);
+                try (Batches batches = new Batches(connection)) {
+                    shared.put(Batches.class, batches);
+                    for (Write write : group) {
+                        write.write(connection, shared);
+                    }
+                    batches.executeAll();
                 }
                 return null;
             });
