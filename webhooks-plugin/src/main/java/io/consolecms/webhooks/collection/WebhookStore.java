@@ -8,7 +8,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
@@ -120,6 +122,28 @@ public final class WebhookStore {
                 return rows.getLong(1);
             }
         }
+    }
+
+    /**
+     * How many webhooks match a listing's filters in each of its states, in one query: every state of the query is a
+     * key, with 0 when none is in it.
+     */
+    Map<WebhookState, Long> countByState(WebhookQuery query) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT state, COUNT(*) FROM webhooks");
+        List<String> parameters = where(query, sql);
+        sql.append(" GROUP BY state");
+        Map<WebhookState, Long> counts = new EnumMap<>(WebhookState.class);
+        query.states().forEach(state -> counts.put(state, 0L));
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(sql.toString())) {
+            bind(select, parameters);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    counts.put(WebhookState.valueOf(rows.getString(1)), rows.getLong(2));
+                }
+            }
+        }
+        return counts;
     }
 
     /**
