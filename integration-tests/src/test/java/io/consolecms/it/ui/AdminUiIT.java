@@ -243,6 +243,47 @@ class AdminUiIT {
     }
 
     @Test
+    void savingAWebhookFromItsPageShowsExactlyOneMessage() throws Exception {
+        // As README's deliveries screenshot was taken: added through the form, then saved twice from its page.
+        String target = receiver.url("/one-toast");
+        browser.open(host.baseUri().toString());
+        signIn();
+        browser.click(By.cssSelector("[data-action=add-new]"));
+        new Select(browser.await(d -> {
+            WebElement select = d.findElement(By.cssSelector("[data-field=eventName] select"));
+            return select.isEnabled() ? select : null;
+        })).selectByValue("tag_created");
+        browser.type(field("target"), target);
+        save();
+        String id = rowWithTarget(target).getAttribute("data-id");
+        browser.click(rowWithTarget(target).findElement(By.cssSelector("[data-action=open]")));
+        browser.type(field("tenantId"), "acme");
+        saveAndAwaitReload();
+        browser.type(field("projectId"), "toasts");
+        // every toast shown from now on, even one that is gone by the time it is looked for
+        browser.script("window.toastsShown = [];"
+                + "new MutationObserver((changes) => changes.forEach((change) => change.addedNodes.forEach((node) => {"
+                + "  if (node.classList && node.classList.contains('toast')) window.toastsShown.push(node.textContent);"
+                + "}))).observe(document.body, {childList: true, subtree: true});");
+        saveAndAwaitReload();
+
+        assertThat(toastTexts()).as("the toasts on screen after the save").containsExactly("Webhook: changes saved.");
+        assertThat(api.get("/api/webhooks/" + id).json().path("projectId").asText()).isEqualTo("toasts");
+        // nothing else arrives late, e.g. after the page is drawn again
+        await().pollInterval(Duration.ofMillis(200)).during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(toastTexts()).hasSizeLessThanOrEqualTo(1));
+        assertThat(browser.script("return window.toastsShown")).as("every toast shown since the save")
+                .isEqualTo(List.of("Webhook: changes saved."));
+        api.delete("/api/webhooks/" + id);
+    }
+
+    /** The texts of the toasts the page shows now, oldest first. */
+    private List<String> toastTexts() {
+        return browser.driver().findElements(By.cssSelector(".toasts .toast")).stream()
+                .filter(WebElement::isDisplayed).map(WebElement::getText).toList();
+    }
+
+    @Test
     void textFromTheServerThatContainsMarkupIsShownAsTextAndNeverRuns() throws Exception {
         // The target answers markup; its response body is shown in the test outcome and in the attempts.
         String target = receiver.url("/markup?q=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E");
