@@ -267,7 +267,8 @@ class AdminUiIT {
                 + "}))).observe(document.body, {childList: true, subtree: true});");
         saveAndAwaitReload();
 
-        assertThat(toastTexts()).as("the toasts on screen after the save").containsExactly("Webhook: changes saved.");
+        assertThat(toastTexts()).as("the toasts on screen after the save")
+                .containsExactly("Webhook: changes saved.");
         assertThat(api.get("/api/webhooks/" + id).json().path("projectId").asText()).isEqualTo("toasts");
         // nothing else arrives late, e.g. after the page is drawn again
         await().pollInterval(Duration.ofMillis(200)).during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
