@@ -6,15 +6,18 @@ import { h, uid } from './dom.js';
 
 let toasts;
 
-/** Shows a short message for a few seconds. `kind`: `info` | `success` | `error`. */
+/**
+ * Shows a short message for a few seconds. `kind`: `info` | `success` | `error`.
+ * It replaces the message shown before: each action says one thing, and the outcome of an earlier one (e.g. the
+ * "saved" of the save that led to this page) is no news once another action has finished.
+ */
 export function toast(message, kind = 'info') {
   if (!toasts) {
     toasts = h('div', { class: 'toasts', role: 'status', 'aria-live': 'polite' });
     document.body.appendChild(toasts);
   }
   const item = h('div', { class: `toast toast-${kind}`, text: message });
-  toasts.appendChild(item);
-  while (toasts.children.length > 3) toasts.firstElementChild.remove();
+  toasts.replaceChildren(item);
   setTimeout(() => item.remove(), kind === 'error' ? 8000 : 4000);
 }
 

@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * A collection a plugin contributes to the CMS: an entry of the admin UI's side menu, under its category, whose
  * documents are served by the plugin's own resource at {@code path} with Mia-Platform CRUD Service conventions
- * ({@code _id}, {@code __STATE__}, {@code POST /}, {@code GET /}, {@code PATCH /{id}}, …).
+ * ({@code _id}, {@code __STATE__}, {@code POST /}, {@code GET /}, {@code PATCH /{id}}, …), plus
+ * {@code GET /count-by-state?_st=} answering {@code {"<state>":n,…}}, from which the admin UI counts its tabs.
  *
  * @param name the collection's identifier, e.g. {@code webhooks}
  * @param category the side menu's category, e.g. {@code Events}

@@ -27,6 +27,7 @@ final class MalformedRequests {
             Endpoint.of("/api/webhooks/", Kind.WEBHOOK, "POST", "GET"),
             Endpoint.of("/api/webhooks", Kind.WEBHOOK, "POST", "GET"),
             Endpoint.of("/api/webhooks/count", Kind.NONE, "GET"),
+            Endpoint.of("/api/webhooks/count-by-state", Kind.NONE, "GET"),
             Endpoint.of("/api/webhooks/events", Kind.NONE, "GET"),
             Endpoint.of("/api/webhooks/{id}", Kind.PATCH, "GET", "PATCH", "DELETE"),
             Endpoint.of("/api/webhooks/{id}/state", Kind.STATE, "POST"),

@@ -243,6 +243,58 @@ class AdminUiIT {
     }
 
     @Test
+    void savingAWebhookFromItsPageShowsExactlyOneMessage() throws Exception {
+        String target = receiver.url("/one-toast");
+        browser.open(host.baseUri().toString());
+        signIn();
+        // Every toast shown from now on, and the most ever on screen at once, even of toasts gone by the time the test
+        // looks (the page is one document throughout: the shell routes by the URL's hash).
+        browser.script("window.toastsShown = []; window.mostToastsAtOnce = 0;"
+                + "new MutationObserver((changes) => {"
+                + "  changes.forEach((change) => change.addedNodes.forEach((node) => {"
+                + "    if (node.classList && node.classList.contains('toast')) {"
+                + "      window.toastsShown.push(node.textContent);"
+                + "    }"
+                + "  }));"
+                + "  window.mostToastsAtOnce = Math.max(window.mostToastsAtOnce,"
+                + "      document.querySelectorAll('.toasts .toast').length);"
+                + "}).observe(document.body, {childList: true, subtree: true});");
+
+        // As README's deliveries screenshot was taken: added through the form, then saved twice from its page.
+        browser.click(By.cssSelector("[data-action=add-new]"));
+        new Select(browser.await(d -> {
+            WebElement select = d.findElement(By.cssSelector("[data-field=eventName] select"));
+            return select.isEnabled() ? select : null;
+        })).selectByValue("tag_created");
+        browser.type(field("target"), target);
+        save();
+        String id = rowWithTarget(target).getAttribute("data-id");
+        browser.click(rowWithTarget(target).findElement(By.cssSelector("[data-action=open]")));
+        browser.type(field("tenantId"), "acme");
+        saveAndAwaitReload();
+        browser.type(field("projectId"), "toasts");
+        browser.script("window.toastsShown = [];");
+        saveAndAwaitReload();
+        assertThat(api.get("/api/webhooks/" + id).json().path("projectId").asText()).isEqualTo("toasts");
+
+        // One save, one message, and nothing arrives late (e.g. once the page is drawn again).
+        await().pollInterval(Duration.ofMillis(200)).during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(browser.script("return window.toastsShown"))
+                        .as("every toast shown since the last save").isEqualTo(List.of("Webhook: changes saved.")));
+        assertThat(toastTexts()).as("the toasts on screen").isSubsetOf("Webhook: changes saved.");
+        assertThat(browser.script("return window.mostToastsAtOnce")).as("the most toasts on screen at once, over "
+                + "three saves").isEqualTo(1L);
+        api.delete("/api/webhooks/" + id);
+    }
+
+    /** The texts of the toasts the page shows now, oldest first (read at once: a toast may go any moment). */
+    @SuppressWarnings("unchecked")
+    private List<String> toastTexts() {
+        return (List<String>) browser.script("return [...document.querySelectorAll('.toasts .toast')]"
+                + ".map((toast) => toast.textContent)");
+    }
+
+    @Test
     void textFromTheServerThatContainsMarkupIsShownAsTextAndNeverRuns() throws Exception {
         // The target answers markup; its response body is shown in the test outcome and in the attempts.
         String target = receiver.url("/markup?q=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E");

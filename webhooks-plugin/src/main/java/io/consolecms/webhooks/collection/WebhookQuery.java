@@ -80,6 +80,31 @@ record WebhookQuery(Map<String, String> filters, Set<WebhookState> states, List<
                 : Checked.failed(errors);
     }
 
+    /**
+     * The filters and states of a count by state: {@code _st} (every state but DELETED when absent) and
+     * {@code <field>=<value>}; paging and sorting mean nothing to a count, so {@code _l}, {@code _sk} and {@code _s}
+     * are refused rather than ignored.
+     */
+    static Checked<WebhookQuery> readCounting(Map<String, List<String>> parameters) {
+        List<FieldError> errors = new ArrayList<>();
+        for (String name : List.of("_l", "_sk", "_s")) {
+            if (parameters.containsKey(name)) {
+                WebhookFieldsReader.add(errors, name, "is not a supported query parameter of a count; use _st or "
+                        + "field filters");
+            }
+        }
+        Checked<WebhookQuery> read = read(parameters);
+        if (!read.ok()) {
+            errors.addAll(read.errors());
+        }
+        if (!errors.isEmpty()) {
+            return Checked.failed(errors);
+        }
+        WebhookQuery query = read.value();
+        Set<WebhookState> states = parameters.containsKey("_st") ? query.states() : WebhookState.FOUND_BY_DEFAULT;
+        return Checked.of(new WebhookQuery(query.filters(), states, List.of(), query.limit(), 0));
+    }
+
     /** The states named by {@code _st} alone, or {@code fallback} when it is absent; any other parameter is wrong. */
     static Checked<Set<WebhookState>> readStates(Map<String, List<String>> parameters, Set<WebhookState> fallback) {
         List<FieldError> errors = new ArrayList<>();

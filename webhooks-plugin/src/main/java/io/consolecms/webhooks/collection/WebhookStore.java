@@ -8,10 +8,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.StringJoiner;
 import javax.sql.DataSource;
 
 /**
@@ -80,24 +81,10 @@ public final class WebhookStore {
 
     /** The webhooks of a listing, in its order and page. */
     List<Webhook> list(WebhookQuery query) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM webhooks");
-        List<String> parameters = where(query, sql);
-        StringJoiner order = new StringJoiner(", ", " ORDER BY ", "");
-        for (WebhookQuery.SortKey key : query.sort()) {
-            // CRUD Service (MongoDB) sorts a missing value before any other
-            order.add(key.column() + (key.descending() ? " DESC NULLS LAST" : " ASC NULLS FIRST"));
-        }
-        if (query.sort().isEmpty()) {
-            order.add("created_at ASC");
-        }
-        // ids are unique: a total order, so that pages neither repeat nor skip documents
-        order.add("id ASC");
-        sql.append(order).append(" LIMIT ? OFFSET ?");
+        ListingStatements.Select listing = ListingStatements.listing(query, COLUMNS);
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement(sql.toString())) {
-            int index = bind(select, parameters);
-            select.setInt(index++, query.limit());
-            select.setLong(index, query.skip());
+             PreparedStatement select = connection.prepareStatement(listing.sql())) {
+            listing.bind(select);
             List<Webhook> webhooks = new ArrayList<>();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
@@ -110,16 +97,35 @@ public final class WebhookStore {
 
     /** How many webhooks match a listing's filters and states, whatever its page. */
     long count(WebhookQuery query) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT COUNT(*) FROM webhooks");
-        List<String> parameters = where(query, sql);
+        ListingStatements.Select count = ListingStatements.count(query);
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement(sql.toString())) {
-            bind(select, parameters);
+             PreparedStatement select = connection.prepareStatement(count.sql())) {
+            count.bind(select);
             try (ResultSet rows = select.executeQuery()) {
                 rows.next();
                 return rows.getLong(1);
             }
         }
+    }
+
+    /**
+     * How many webhooks match a listing's filters in each of its states, in one query: every state of the query is a
+     * key, with 0 when none is in it.
+     */
+    Map<WebhookState, Long> countByState(WebhookQuery query) throws SQLException {
+        ListingStatements.Select count = ListingStatements.countByState(query);
+        Map<WebhookState, Long> counts = new EnumMap<>(WebhookState.class);
+        query.states().forEach(state -> counts.put(state, 0L));
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(count.sql())) {
+            count.bind(select);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    counts.put(WebhookState.valueOf(rows.getString(1)), rows.getLong(2));
+                }
+            }
+        }
+        return counts;
     }
 
     /**
@@ -211,26 +217,6 @@ public final class WebhookStore {
             }
             return delete.executeUpdate() == 1;
         }
-    }
-
-    private static List<String> where(WebhookQuery query, StringBuilder sql) {
-        List<String> parameters = new ArrayList<>();
-        sql.append(" WHERE state IN (").append(placeholders(query.states().size())).append(')');
-        query.states().forEach(state -> parameters.add(state.name()));
-        query.filters().forEach((field, value) -> {
-            // column names come from a fixed map, never from the request
-            sql.append(" AND ").append(WebhookQuery.FILTER_COLUMNS.get(field)).append(" = ?");
-            parameters.add(value);
-        });
-        return parameters;
-    }
-
-    private static int bind(PreparedStatement statement, List<String> parameters) throws SQLException {
-        int index = 1;
-        for (String parameter : parameters) {
-            statement.setString(index++, parameter);
-        }
-        return index;
     }
 
     /**

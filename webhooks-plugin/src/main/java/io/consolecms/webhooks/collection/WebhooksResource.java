@@ -20,6 +20,7 @@ import java.security.Principal;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -107,6 +108,23 @@ public final class WebhooksResource {
             return messages.badRequest(query.errors());
         }
         return messages.json(Response.Status.OK, store.count(query.value()));
+    }
+
+    /**
+     * Counts webhooks in each state of {@code _st} (PUBLIC, DRAFT and TRASH when absent) with a listing's field
+     * filters, in one request: {@code {"PUBLIC":n,"DRAFT":n,"TRASH":n}}. The admin UI's tabs and the total of the tab
+     * shown all come from it.
+     */
+    @GET
+    @Path("count-by-state")
+    public Response countByState(@Context UriInfo uri) throws SQLException {
+        Checked<WebhookQuery> query = WebhookQuery.readCounting(uri.getQueryParameters());
+        if (!query.ok()) {
+            return messages.badRequest(query.errors());
+        }
+        Map<String, Long> counts = new LinkedHashMap<>();
+        store.countByState(query.value()).forEach((state, count) -> counts.put(state.name(), count));
+        return messages.json(Response.Status.OK, counts);
     }
 
     /** One webhook, in any state but DELETED unless {@code _st} names the states. */

@@ -94,6 +94,19 @@ abstract class WebhookStoreContract {
     }
 
     @Test
+    void countsEachStateInOneQueryWithZeroForAStateWithNone() throws Exception {
+        insert(null, "https://c.example.com/", WebhookState.PUBLIC);
+        insert("acme", "https://b.example.com/", WebhookState.PUBLIC);
+        insert("acme", "https://a.example.com/", WebhookState.DRAFT);
+
+        assertThat(store.countByState(new WebhookQuery(Map.of(), WebhookState.FOUND_BY_DEFAULT, List.of(), 1, 0)))
+                .isEqualTo(Map.of(WebhookState.PUBLIC, 2L, WebhookState.DRAFT, 1L, WebhookState.TRASH, 0L));
+        assertThat(store.countByState(new WebhookQuery(Map.of("tenantId", "acme"), ALL, List.of(), 1, 0)))
+                .isEqualTo(Map.of(WebhookState.PUBLIC, 1L, WebhookState.DRAFT, 1L, WebhookState.TRASH, 0L,
+                        WebhookState.DELETED, 0L));
+    }
+
+    @Test
     void updatesTheWritableFieldsOnly() throws Exception {
         Webhook webhook = insert("acme", "https://a.example.com/", WebhookState.DRAFT);
         Webhook changed = new Webhook(webhook.id(), null, "p1", "tag_created", "https://b.example.com/", null, "s",

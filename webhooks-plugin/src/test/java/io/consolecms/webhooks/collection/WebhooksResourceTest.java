@@ -347,6 +347,37 @@ class WebhooksResourceTest {
         assertThat(call(server.get("/api/webhooks/count?" + query)).status()).isEqualTo(400);
     }
 
+    @Test
+    void countsEveryStateAtOnceForTheListsTabs() {
+        String acme = create("""
+                {"tenantId":"acme","eventName":"tag_created","target":"https://a.example.com/"}""");
+        create(minimal());
+        create(withState("DRAFT"));
+        String trashed = create(minimal());
+        move(trashed, "TRASH");
+        String deleted = create(minimal());
+        move(deleted, "TRASH");
+        move(deleted, "DELETED");
+        move(acme, "DRAFT");
+
+        CollectionServer.Reply counts = call(server.get("/api/webhooks/count-by-state"));
+        assertThat(counts.status()).isEqualTo(200);
+        assertThat(counts.body()).isEqualTo("{\"PUBLIC\":1,\"DRAFT\":2,\"TRASH\":1}");
+        assertThat(call(server.get("/api/webhooks/count-by-state?_st=DELETED,PUBLIC")).body())
+                .isEqualTo("{\"PUBLIC\":1,\"DELETED\":1}");
+        assertThat(call(server.get("/api/webhooks/count-by-state?tenantId=acme")).body())
+                .as("a state with none is there, with 0").isEqualTo("{\"PUBLIC\":0,\"DRAFT\":1,\"TRASH\":0}");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"_l=25,_l", "_sk=0,_sk", "_s=-createdAt,_s", "_st=GONE,_st", "_st=,_st", "colour=blue,colour",
+            "tenantId=a&tenantId=b,tenantId", "secret=x,secret", "tenantId=%00,tenantId"})
+    void refusesWhatACountByStateCannotUseNamingIt(String query, String field) {
+        CollectionServer.Reply counts = call(server.get("/api/webhooks/count-by-state?" + query));
+        assertThat(counts.status()).isEqualTo(400);
+        assertThat(fields(counts)).containsExactly(field);
+    }
+
     // ---- one document
 
     @ParameterizedTest
