@@ -425,27 +425,47 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
 
     private void start(String key, ClaimedDelivery delivery) {
         try {
-            workers.execute(() -> attempt(key, delivery));
+            workers.execute(() -> run(key, delivery));
         } catch (RejectedExecutionException closing) {
             queues.finished(key, delivery, null, false);
             unstarted.add(delivery);
         }
     }
 
-    private void attempt(String key, ClaimedDelivery delivery) {
-        if (stopping) {
-            queues.finished(key, delivery, null, false);
-            unstarted.add(delivery);
-            return;
+    /**
+     * Makes the attempt of a delivery, then goes on with the next its target's queue lets start, as long as no other
+     * target's attempt waits for a worker: handing each next attempt to another thread cost a wake-up per delivery.
+     */
+    private void run(String key, ClaimedDelivery first) {
+        ClaimedDelivery delivery = first;
+        while (delivery != null) {
+            if (stopping) {
+                queues.finished(key, delivery, null, false);
+                unstarted.add(delivery);
+                return;
+            }
+            Boolean succeeded = attempt(delivery);
+            List<ClaimedDelivery> next = queues.finished(key, delivery, succeeded, !stopping);
+            delivery = null;
+            for (ClaimedDelivery following : next) {
+                if (delivery == null && workers.getQueue().isEmpty()) {
+                    delivery = following;
+                } else {
+                    start(key, following);
+                }
+            }
         }
+    }
+
+    /** Makes one attempt and queues its outcome; returns whether it succeeded, or null when none was made. */
+    private Boolean attempt(ClaimedDelivery delivery) {
         long at = clock.millis();
         ClaimedDelivery.WebhookSnapshot now = webhooks.get(delivery.webhookId());
         ClaimedDelivery current = now == null ? delivery : delivery.with(now);
         String reason = current.undeliverableReason();
         if (reason != null) {
             outcomes.add(Outcome.abandoned(delivery, at, reason));
-            finished(key, delivery, null);
-            return;
+            return null;
         }
         AttemptResult result;
         try {
@@ -457,14 +477,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
             result = AttemptResult.noAnswer("internal error while sending", clock.millis() - at);
         }
         outcomes.add(Outcome.attempted(delivery, at, result));
-        finished(key, delivery, result.succeeded());
-    }
-
-    /** Tells the target's queue (and breaker) that an attempt is over, and starts what may start in its place. */
-    private void finished(String key, ClaimedDelivery delivery, Boolean succeeded) {
-        for (ClaimedDelivery next : queues.finished(key, delivery, succeeded, !stopping)) {
-            start(key, next);
-        }
+        return result.succeeded();
     }
 
     private void recordLoop() {
