@@ -83,6 +83,7 @@ class MetricsIT {
                 assertThat(value(scrape, "console_events_received_total{event_name=\"tag_created\"}")).isEqualTo(1);
                 assertThat(scrape).contains("# TYPE webhook_attempt_duration_seconds histogram",
                         "# TYPE webhook_deliveries_pending gauge", "# TYPE webhook_circuit_open_targets gauge",
+                        "# TYPE webhook_claimed_deliveries_total counter",
                         "jvm_memory_used_bytes", "jvm_gc_",
                         "hikaricp_connections_active{pool=\"cms-db\"}", "jetty_threads_busy",
                         "jetty_server_requests_seconds_count{");
