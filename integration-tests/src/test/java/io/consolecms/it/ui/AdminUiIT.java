@@ -18,16 +18,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 
@@ -37,7 +34,7 @@ import org.openqa.selenium.support.ui.Select;
  * trash/restore/delete, and server text that contains markup. Screenshots of each page go to
  * {@code screenshots.dir}.
  */
-class AdminUiIT {
+class AdminUiIT extends BrowserTest {
 
     /** Console errors the scenarios provoke on purpose: Chromium logs every 4xx answer to a fetch. */
     private static final Pattern EXPECTED_REFUSALS =
@@ -50,8 +47,6 @@ class AdminUiIT {
     private static HostProcess host;
     private static Receiver receiver;
     private static Api api;
-
-    private Browser browser;
 
     @BeforeAll
     static void startHostAndReceiver() throws Exception {
@@ -70,22 +65,9 @@ class AdminUiIT {
         }
     }
 
-    @BeforeEach
-    void startBrowser(@TempDir Path profile) {
-        browser = Browser.start(profile);
-    }
-
-    @AfterEach
-    void noErrorInTheConsoleThenCloseBrowser() {
-        try {
-            List<String> errors = browser.consoleErrors().stream()
-                    .map(LogEntry::getMessage)
-                    .filter(message -> !EXPECTED_REFUSALS.matcher(message).matches())
-                    .toList();
-            assertThat(errors).as("SEVERE entries in the browser console").isEmpty();
-        } finally {
-            browser.close();
-        }
+    @Override
+    protected boolean expectedError(String message) {
+        return EXPECTED_REFUSALS.matcher(message).matches();
     }
 
     @Test

@@ -13,21 +13,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.logging.LogEntry;
 
 /**
  * The list with 10,000 webhooks in a real browser against the real host: it shows its first page and the right
  * totals after one count request per load, and paging and switching tabs answer within seconds. At 1280 px it fits
  * the window without scrolling sideways.
  */
-class LargeListUiIT {
+class LargeListUiIT extends BrowserTest {
 
     private static final int WEBHOOKS = 10_000;
     /** Every tenth webhook is a draft; a few published ones go to the trash. */
@@ -43,8 +40,6 @@ class LargeListUiIT {
     static Path temp;
 
     private static HostProcess host;
-
-    private Browser browser;
 
     @BeforeAll
     static void startHostWithTenThousandWebhooks() throws Exception {
@@ -96,21 +91,6 @@ class LargeListUiIT {
     static void stopHost() throws Exception {
         if (host != null) {
             host.close();
-        }
-    }
-
-    @BeforeEach
-    void startBrowser(@TempDir Path profile) {
-        browser = Browser.start(profile);
-    }
-
-    @AfterEach
-    void noErrorInTheConsoleThenCloseBrowser() {
-        try {
-            List<String> errors = browser.consoleErrors().stream().map(LogEntry::getMessage).toList();
-            assertThat(errors).as("SEVERE entries in the browser console").isEmpty();
-        } finally {
-            browser.close();
         }
     }
 

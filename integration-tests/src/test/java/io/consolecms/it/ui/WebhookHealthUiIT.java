@@ -7,16 +7,12 @@ import io.consolecms.it.Api;
 import io.consolecms.it.HostProcess;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.support.ui.Select;
 
 /**
@@ -25,7 +21,7 @@ import org.openqa.selenium.support.ui.Select;
  * webhook's charts of attempts per hour and latency, and "Retry failed since…". Screenshots go to
  * {@code screenshots.dir}.
  */
-class WebhookHealthUiIT {
+class WebhookHealthUiIT extends BrowserTest {
 
     @TempDir
     static Path temp;
@@ -33,8 +29,6 @@ class WebhookHealthUiIT {
     private static HostProcess host;
     private static Receiver receiver;
     private static Api api;
-
-    private Browser browser;
 
     @BeforeAll
     static void startHostAndReceiver() throws Exception {
@@ -54,21 +48,6 @@ class WebhookHealthUiIT {
         }
         if (receiver != null) {
             receiver.close();
-        }
-    }
-
-    @BeforeEach
-    void startBrowser(@TempDir Path profile) {
-        browser = Browser.start(profile);
-    }
-
-    @AfterEach
-    void noErrorInTheConsoleThenCloseBrowser() {
-        try {
-            List<String> errors = browser.consoleErrors().stream().map(LogEntry::getMessage).toList();
-            assertThat(errors).as("SEVERE entries in the browser console").isEmpty();
-        } finally {
-            browser.close();
         }
     }
 

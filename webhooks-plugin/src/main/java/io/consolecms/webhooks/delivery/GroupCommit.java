@@ -76,12 +76,7 @@ final class GroupCommit implements AutoCloseable {
 
         private void executeAll() throws SQLException {
             for (Map.Entry<String, PreparedStatement> entry : statements.entrySet()) {
-                int[] counts = entry.getValue().executeBatch();
-                for (int count : counts) {
-                    if (count == 0) {
-                        throw new SQLException("a batched statement changed no row: " + entry.getKey());
-                    }
-                }
+                Outbox.checkAll(entry.getValue().executeBatch(), entry.getKey());
             }
         }
 

@@ -106,7 +106,7 @@ final class Outbox {
             if (!isPostgres(connection)) {
                 return claimLoaded(connection, owner, now, limit, now + lease.toMillis(), excludedWebhooks);
             }
-            List<String> candidates = dueIds(connection, now, limit, excludedWebhooks, true);
+            List<String> candidates = dueIds(connection, now, limit, excludedWebhooks);
             if (candidates.isEmpty()) {
                 return List.of();
             }
@@ -123,13 +123,7 @@ final class Outbox {
                                                      long expiresAt, Collection<String> excluded) throws SQLException {
         List<ClaimedDelivery> due = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(dueDeliveriesSql(excluded.size()))) {
-            int index = 1;
-            select.setLong(index++, now);
-            select.setLong(index++, now);
-            for (String webhookId : excluded) {
-                select.setString(index++, webhookId);
-            }
-            select.setInt(index, Math.min(limit, CHUNK));
+            bindDue(select, now, excluded, limit);
             long readAt = System.nanoTime();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
@@ -227,7 +221,8 @@ final class Outbox {
     }
 
     /**
-     * The query of due, free deliveries: parameters now, now, the excluded webhook ids, the limit.
+     * PostgreSQL's query of due, free deliveries, row-locked, skipping rows other hosts are claiming: parameters now,
+     * now, the excluded webhook ids, the limit.
      *
      * <p>due_at is when a row may next be claimed: its next attempt, or the end of its lease while leased. So the
      * index range read here holds no row that some host holds (a backlog held in memory is not read past again at
@@ -235,23 +230,28 @@ final class Outbox {
      * (status is one value here) is the index's order, which H2 must see to read only the first rows: with "ORDER BY
      * due_at" alone it read and sorted every due row at each claim.
      */
-    static String dueSql(int excluded, boolean skipLocked) {
+    static String dueSql(int excluded) {
         return "SELECT id FROM webhook_deliveries WHERE status = 'pending' AND due_at <= ? AND " + FREE
                 + (excluded == 0 ? "" : " AND webhook_id NOT IN (" + placeholders(excluded) + ")")
-                + " ORDER BY status, due_at LIMIT ?" + (skipLocked ? " FOR UPDATE SKIP LOCKED" : "");
+                + " ORDER BY status, due_at LIMIT ? FOR UPDATE SKIP LOCKED";
     }
 
-    private static List<String> dueIds(Connection connection, long now, int limit, Collection<String> excluded,
-                                       boolean skipLocked) throws SQLException {
-        String sql = dueSql(excluded.size(), skipLocked);
-        try (PreparedStatement select = connection.prepareStatement(sql)) {
-            int index = 1;
-            select.setLong(index++, now);
-            select.setLong(index++, now);
-            for (String webhookId : excluded) {
-                select.setString(index++, webhookId);
-            }
-            select.setInt(index, Math.min(limit, CHUNK));
+    /** Binds {@link #dueSql} or {@link #dueDeliveriesSql}. */
+    private static void bindDue(PreparedStatement select, long now, Collection<String> excluded, int limit)
+            throws SQLException {
+        int index = 1;
+        select.setLong(index++, now);
+        select.setLong(index++, now);
+        for (String webhookId : excluded) {
+            select.setString(index++, webhookId);
+        }
+        select.setInt(index, Math.min(limit, CHUNK));
+    }
+
+    private static List<String> dueIds(Connection connection, long now, int limit, Collection<String> excluded)
+            throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(dueSql(excluded.size()))) {
+            bindDue(select, now, excluded, limit);
             List<String> ids = new ArrayList<>();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
