@@ -2,7 +2,6 @@ package io.consolecms.webhooks.delivery;
 
 import io.consolecms.webhooks.ObjectId;
 import java.net.URI;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,10 +13,8 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -355,7 +352,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
         return current.undeliverableReason() != null || !key.equals(TargetQueues.key(current.target()));
     }
 
-    private void claimDue() throws SQLException {
+    private void claimDue() throws SQLException, InterruptedException {
         boolean scan = false;
         while (!stopping && databaseHasWork) {
             scan |= scanDue;
@@ -368,11 +365,15 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
             databaseHasWork = false;
             long stamp = leftStamps.get();
             Set<String> excluded = excludedWebhooks();
-            List<ClaimedDelivery> claimed = outbox.claim(owner, limit, settings.lease(), excluded);
-            // a scan that reads past the backlog of full targets and finds nothing else is not repeated every
-            // interval: it backs off until something is woken, up to MAX_SCAN_INTERVAL
-            scanBackoff = claimed.isEmpty() && !excluded.isEmpty()
-                    ? Math.min(MAX_SCAN_INTERVAL.toMillis(), Math.max(scanInterval.toMillis(), scanBackoff * 2)) : 0;
+            List<ClaimedDelivery> claimed = outbox.claim(owner, limit, settings.lease(), excluded, writer);
+            if (scan) {
+                // a scan that reads past the backlog of full targets and finds nothing else is not repeated every
+                // interval: it reads every row of that backlog, so it backs off until something is woken, up to
+                // MAX_SCAN_INTERVAL. Claims for targets that have room again go on meanwhile, and do not reset it.
+                scanBackoff = claimed.isEmpty() && !excluded.isEmpty()
+                        ? Math.min(MAX_SCAN_INTERVAL.toMillis(), Math.max(scanInterval.toMillis(), scanBackoff * 2))
+                        : 0;
+            }
             List<String> giveBack = new ArrayList<>();
             long now = clock.millis();
             for (ClaimedDelivery delivery : claimed) {
@@ -516,9 +517,8 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
         if (key != null) {
             queues.release(key);
             if (leftInDatabase.containsKey(key)) {
-                // a target whose deliveries were left in the database has room again
+                // a target whose deliveries were left in the database has room again: a claim for it, not a scan
                 databaseHasWork = true;
-                scanBackoff = 0;
             }
             AtomicInteger count = heldPerWebhook.get(delivery.webhookId());
             if (count != null) {
@@ -574,38 +574,10 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
 
     /** Stores settlements in the writer's next transaction and waits for its commit. */
     private List<Settlement> store(List<Settlement> settlements) throws SQLException, InterruptedException {
-        CompletableFuture<List<Settlement>> done = new CompletableFuture<>();
-        List<List<Settlement>> kept = new ArrayList<>(1);
-        boolean queued = writer.submit(new GroupCommit.Write() {
-            @Override
-            public void write(Connection connection, Map<Object, Object> shared) throws SQLException {
-                kept.clear();
-                kept.add(Outbox.record(connection, owner, settlements, clock.millis()));
-            }
-
-            @Override
-            public void committed() {
-                done.complete(kept.get(0));
-            }
-
-            @Override
-            public void failed(Exception failure) {
-                done.completeExceptionally(failure);
-            }
-        });
-        if (!queued) {
-            return outbox.record(owner, settlements); // the writer is closed: on its own
-        }
-        try {
-            List<Settlement> stored = done.get();
-            Outbox.logGivenUp(stored);
-            return stored;
-        } catch (ExecutionException failed) {
-            if (failed.getCause() instanceof SQLException sql) {
-                throw sql;
-            }
-            throw new SQLException(failed.getCause());
-        }
+        List<Settlement> stored = writer.call(connection -> Outbox.record(connection, owner, settlements,
+                clock.millis()));
+        Outbox.logGivenUp(stored);
+        return stored;
     }
 
     private void scheduled(Settlement settlement) {

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -120,6 +122,44 @@ final class GroupCommit implements AutoCloseable {
             return false;
         }
         return true;
+    }
+
+    /**
+     * Runs {@code work} in the writer's next transaction and waits for its commit, so that it shares that commit with
+     * the writes around it; in a transaction of its own once the writer is closed. The work may run more than once (a
+     * group that fails is written again write by write): the result of its committed run is returned.
+     */
+    <T> T call(Transactions.Work<T> work) throws SQLException, InterruptedException {
+        CompletableFuture<T> done = new CompletableFuture<>();
+        List<T> result = new ArrayList<>(1);
+        boolean queued = submit(new Write() {
+            @Override
+            public void write(Connection connection, Map<Object, Object> shared) throws SQLException {
+                result.clear();
+                result.add(work.run(connection));
+            }
+
+            @Override
+            public void committed() {
+                done.complete(result.get(0));
+            }
+
+            @Override
+            public void failed(Exception failure) {
+                done.completeExceptionally(failure);
+            }
+        });
+        if (!queued) {
+            return Transactions.inTransaction(dataSource, work);
+        }
+        try {
+            return done.get();
+        } catch (ExecutionException failed) {
+            if (failed.getCause() instanceof SQLException sql) {
+                throw sql;
+            }
+            throw new SQLException(failed.getCause());
+        }
     }
 
     private void commitLoop() {

@@ -46,10 +46,14 @@ class DispatcherTest {
     }
 
     private void startDispatcher(DeliverySettings settings) {
+        startDispatcher(settings, NO_SCAN);
+    }
+
+    private void startDispatcher(DeliverySettings settings, Duration scanInterval) {
         DeliverySender sender = LoopbackSender.create(settings.timeout());
         open.add(sender);
         dispatcher = new Dispatcher(new Outbox(db.dataSource, Clock.systemUTC()), writer, sender, settings,
-                new DeliveryMetrics(meters), Clock.systemUTC(), NO_SCAN);
+                new DeliveryMetrics(meters), Clock.systemUTC(), scanInterval);
         dispatcher.start();
         ingest = new EventIngest(writer, dispatcher, Clock.systemUTC());
     }
@@ -319,6 +323,28 @@ class DispatcherTest {
         // rows at each claim only to give all but a few back
         assertThat(kept).isGreaterThan(500);
         assertThat(givenBack).isLessThan(kept / 10);
+    }
+
+    @Test
+    void aScanThatFindsOnlyAFullTargetsBacklogBacksOffWhileTheBacklogDrains() throws Exception {
+        // two attempts at once, 20 ms each: 600 deliveries take about 6 s, their target full all along
+        ScriptedReceiver receiver = receiver(ScriptedReceiver.slow(200, Duration.ofMillis(20)));
+        String webhook = db.webhook("project_created", receiver.url()).insert();
+        db.update("SET QUERY_STATISTICS TRUE");
+        startDispatcher(settings(FAST, Duration.ofSeconds(30), 4, 2), Duration.ofMillis(50));
+        for (int i = 0; i < 600; i++) {
+            ingest.onEvent(projectCreated("acme", "p" + i));
+        }
+
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> db.deliveriesOf(webhook).stream().allMatch(row -> "succeeded".equals(row.get("status"))));
+        // a scan skipping the full target's webhook reads every row of its backlog to find nothing else: scanning
+        // every 50 ms did that about a hundred times during the drain; backing off from 50 ms, about seven
+        long scansPastTheBacklog = db.rows("SELECT execution_count FROM INFORMATION_SCHEMA.QUERY_STATISTICS"
+                        + " WHERE sql_statement = ?", Outbox.dueDeliveriesSql(1)).stream()
+                .mapToLong(row -> ((Number) row.get("execution_count")).longValue()).sum();
+        assertThat(receiver.requests()).hasSize(600);
+        assertThat(scansPastTheBacklog).isLessThan(15);
     }
 
     @Test

@@ -33,6 +33,16 @@ class OutboxTest {
 
     @Test
     void hostsClaimingAtOnceNeverClaimTheSameDelivery() throws Exception {
+        claimAllAtOnce(Set.of());
+    }
+
+    @Test
+    void claimsLeasedInTheWritersTransactionsNeverTakeADeliveryAnotherClaimTook() throws Exception {
+        // two hosts lease through the shared writer's transactions, one in a transaction of its own
+        claimAllAtOnce(Set.of("host-a", "host-b"));
+    }
+
+    private void claimAllAtOnce(Set<String> throughTheWriter) throws Exception {
         for (int i = 0; i < 10; i++) {
             db.webhook("project_created", "http://h" + i + ".test/").insert();
         }
@@ -46,7 +56,8 @@ class OutboxTest {
             Callable<List<String>> claimAll = () -> {
                 List<String> mine = new ArrayList<>();
                 List<ClaimedDelivery> batch;
-                while (!(batch = own.claim(owner, 7, LEASE, Set.of())).isEmpty()) {
+                while (!(batch = throughTheWriter.contains(owner) ? own.claim(owner, 7, LEASE, Set.of(), writer)
+                        : own.claim(owner, 7, LEASE, Set.of())).isEmpty()) {
                     batch.forEach(delivery -> mine.add(delivery.id()));
                 }
                 return mine;

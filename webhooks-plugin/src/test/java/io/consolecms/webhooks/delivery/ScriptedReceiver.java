@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,13 +45,19 @@ final class ScriptedReceiver implements AutoCloseable {
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final List<Reply> script;
     private final boolean hang;
+    private final long delayMillis;
     private final CountDownLatch closed = new CountDownLatch(1);
     private final CountDownLatch opened;
     private final ConcurrentLinkedQueue<Request> requests = new ConcurrentLinkedQueue<>();
 
     private ScriptedReceiver(List<Reply> script, boolean hang, boolean gated) throws IOException {
+        this(script, hang, gated, 0);
+    }
+
+    private ScriptedReceiver(List<Reply> script, boolean hang, boolean gated, long delayMillis) throws IOException {
         this.script = new ArrayList<>(script);
         this.hang = hang;
+        this.delayMillis = delayMillis;
         this.opened = new CountDownLatch(gated ? 1 : 0);
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
         server.setExecutor(executor);
@@ -73,6 +80,11 @@ final class ScriptedReceiver implements AutoCloseable {
     /** A receiver that holds every request until {@link #open()}, then answers {@code status} to all. */
     static ScriptedReceiver gated(int status) throws IOException {
         return new ScriptedReceiver(List.of(Reply.status(status)), false, true);
+    }
+
+    /** A receiver that answers {@code status} to every request, each after {@code delay}. */
+    static ScriptedReceiver slow(int status, Duration delay) throws IOException {
+        return new ScriptedReceiver(List.of(Reply.status(status)), false, false, delay.toMillis());
     }
 
     /** Lets a {@link #gated} receiver answer what it holds and what comes next. */
@@ -109,6 +121,7 @@ final class ScriptedReceiver implements AutoCloseable {
                 return;
             }
             opened.await();
+            Thread.sleep(delayMillis);
             Reply reply = script.get(Math.min(index, script.size() - 1));
             reply.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
             byte[] answer = reply.body().getBytes(StandardCharsets.UTF_8);
