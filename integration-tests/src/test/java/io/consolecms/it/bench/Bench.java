@@ -253,12 +253,14 @@ public final class Bench {
             double mean = jvmRuns.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
             out.put("jvm_client_rps", round(mean));
             progress("  JVM client: " + round(run.okPerSecond()) + " requests/s");
-            for (String figure : List.of("e2e", "drain")) {
-                if (out.get(figure + "_ratio_to_jvm") != null
-                        && out.get(figure + (figure.equals("e2e") ? "_delivered_per_s" : "_per_s")) instanceof Number n) {
-                    out.put(figure + "_ratio_to_jvm", ratio(n.doubleValue(), mean));
+            // ratios already given are to the new mean
+            Map<String, String> rates = Map.of("e2e_ratio_to_jvm", "e2e_delivered_per_s",
+                    "drain_ratio_to_jvm", "drain_per_s");
+            rates.forEach((figure, rate) -> {
+                if (out.get(figure) != null && out.get(rate) instanceof Number n) {
+                    out.put(figure, ratio(n.doubleValue(), mean));
                 }
-            }
+            });
         }
     }
 

@@ -104,11 +104,7 @@ class AdminUiIT extends BrowserTest {
 
         // Add new, with a target the server refuses (user-info) and a CA that is no certificate.
         browser.click(By.cssSelector("[data-action=add-new]"));
-        Select event = new Select(browser.await(d -> {
-            WebElement select = d.findElement(By.cssSelector("[data-field=eventName] select"));
-            return select.isEnabled() ? select : null;
-        }));
-        event.selectByValue("project_created");
+        chooseEvent("project_created");
         assertThat(browser.visible(By.cssSelector("[data-field=eventName] .option-description")).getText())
                 .as("the picker shows the event's description").contains("project_created");
         String refusedTarget = "http://someone:password@127.0.0.1:" + receiver.port() + "/hook";
@@ -244,10 +240,7 @@ class AdminUiIT extends BrowserTest {
 
         // As README's deliveries screenshot was taken: added through the form, then saved twice from its page.
         browser.click(By.cssSelector("[data-action=add-new]"));
-        new Select(browser.await(d -> {
-            WebElement select = d.findElement(By.cssSelector("[data-field=eventName] select"));
-            return select.isEnabled() ? select : null;
-        })).selectByValue("tag_created");
+        chooseEvent("tag_created");
         browser.type(field("target"), target);
         save();
         String id = rowWithTarget(target).getAttribute("data-id");
@@ -327,10 +320,7 @@ class AdminUiIT extends BrowserTest {
         browser.open(host.baseUri().toString());
         signIn();
         browser.click(By.cssSelector("[data-action=add-new]"));
-        new Select(browser.await(d -> {
-            WebElement select = d.findElement(By.cssSelector("[data-field=eventName] select"));
-            return select.isEnabled() ? select : null;
-        })).selectByValue("service_created");
+        chooseEvent("service_created");
         browser.type(field("target"), target);
         uploadCertificate(pemFile);
         browser.script("arguments[0].scrollIntoView({block: 'center'})",
@@ -360,10 +350,7 @@ class AdminUiIT extends BrowserTest {
         browser.open(host.baseUri().toString());
         signIn();
         browser.click(By.cssSelector("[data-action=add-new]"));
-        new Select(browser.await(d -> {
-            WebElement select = d.findElement(By.cssSelector("[data-field=eventName] select"));
-            return select.isEnabled() ? select : null;
-        })).selectByValue("tag_created");
+        chooseEvent("tag_created");
         browser.type(field("target"), target);
         WebElement rate = browser.visible(field("rateLimit"));
         assertThat(rate.getAttribute("type")).isEqualTo("number");
@@ -516,6 +503,14 @@ class AdminUiIT extends BrowserTest {
             }
             return found;
         });
+    }
+
+    /** Picks the event of the open form, once the catalog has filled its select. */
+    private void chooseEvent(String eventName) {
+        new Select(browser.await(d -> {
+            WebElement select = d.findElement(By.cssSelector("[data-field=eventName] select"));
+            return select.isEnabled() ? select : null;
+        })).selectByValue(eventName);
     }
 
     private static By field(String name) {
