@@ -2,11 +2,14 @@ package io.consolecms.webhooks.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.consolecms.plugin.ConsoleEvent;
+import io.consolecms.plugin.EventListener;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import jakarta.ws.rs.client.Entity;
 import jakarta.ws.rs.core.Application;
 import jakarta.ws.rs.core.Response;
 import java.sql.Connection;
+import java.util.List;
 import java.util.Map;
 import org.glassfish.jersey.jackson.JacksonFeature;
 import org.glassfish.jersey.server.ResourceConfig;
@@ -18,8 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The delivery log's API on a real PostgreSQL, which refuses a NUL character in a statement's text parameters (H2
- * takes it): an id that is not one must never get that far.
+ * The delivery log's API and event ingest on a real PostgreSQL, which refuses a NUL character in a statement's text
+ * parameters (H2 takes it): an id that is not one, or an event's company or project that no webhook can have, must
+ * never get that far.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DeliveryResourcesPostgresTest {
@@ -28,6 +32,7 @@ class DeliveryResourcesPostgresTest {
     private DeliveryModule module;
     private JerseyTest server;
     private DeliveryDatabase db;
+    private RecordingPluginContext context;
 
     @BeforeAll
     void start() throws Exception {
@@ -36,7 +41,7 @@ class DeliveryResourcesPostgresTest {
             connection.createStatement().execute("CREATE DATABASE deliveries");
         }
         db = new DeliveryDatabase(postgres.getDatabase("postgres", "deliveries"));
-        RecordingPluginContext context = new RecordingPluginContext(Map.of(), db.dataSource);
+        context = new RecordingPluginContext(Map.of(), db.dataSource);
         module = DeliveryModule.start(context, settings -> LoopbackSender.create(settings.timeout()));
         server = new JerseyTest() {
             @Override
@@ -66,6 +71,21 @@ class DeliveryResourcesPostgresTest {
     @Test
     void answers404ForIdsThatAreNotIdsWithoutAskingTheDatabase() throws Exception {
         DeliveryResourcesTest.assertIdsThatAreNotIdsAreNotFound(server);
+    }
+
+    @Test
+    void anEventWhoseCompanyOrProjectHoldsANulIsStoredForTheWebhooksItCanReach() throws Exception {
+        String instance = db.webhook("project_created", "http://127.0.0.1:9/nul").insert();
+        db.webhook("project_created", "http://127.0.0.1:9/nul-acme").tenant("acme").insert();
+        EventListener ingest = context.listeners.get(0);
+
+        for (String json : List.of("{\"tenantId\":\"ac\\u0000me\",\"projectId\":\"p1\"}",
+                "{\"tenantId\":\"acme\",\"projectId\":\"p\\u00001\"}", "{\"companyId\":\"\\u0000\"}")) {
+            ConsoleEvent event = Events.event("{\"eventName\":\"project_created\",\"eventTimestamp\":1,"
+                    + "\"payload\":" + json + "}");
+            int stored = ingest.onEvent(event);
+            assertThat(db.deliveredWebhooks(event.id())).as(json).contains(instance).hasSize(stored);
+        }
     }
 
     @Test
