@@ -57,6 +57,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
      * each webhook's last delivery and write a transaction per attempt, in the writer that publishers wait on.
      */
     private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final long GATHER_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     private static final Duration MAX_SCAN_INTERVAL = Duration.ofSeconds(30);
     /** Webhooks excluded from one claim at most: beyond, their deliveries are claimed and given back. */
     private static final int MAX_EXCLUDED = 1000;
@@ -532,6 +533,10 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
         leftInDatabase.put(key, leftStamps.incrementAndGet());
     }
 
+    /**
+     * Adds to the batch what comes within {@link #GATHER_NANOS}, looking every {@link #GATHER_SLICE_NANOS}: waiting on
+     * the queue instead woke this thread (and made the worker that queued it wake it) once per outcome.
+     */
     private void gather(List<Outcome> batch) throws InterruptedException {
         long until = System.nanoTime() + GATHER_NANOS;
         while (true) {
@@ -540,11 +545,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
             if (batch.size() >= MAX_BATCH || left <= 0 || recorderStopping) {
                 return;
             }
-            Outcome next = outcomes.poll(left, TimeUnit.NANOSECONDS);
-            if (next == null) {
-                return;
-            }
-            batch.add(next);
+            TimeUnit.NANOSECONDS.sleep(Math.min(left, GATHER_SLICE_NANOS));
         }
     }
 
