@@ -51,6 +51,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
     private static final Duration SCAN_INTERVAL = Duration.ofSeconds(1);
     /** How often the settings of webhooks with queued deliveries are read again. */
     private static final Duration REFRESH_INTERVAL = Duration.ofSeconds(1);
+    /** The most outcomes stored in one batch. */
     private static final int MAX_BATCH = 500;
     /**
      * How long the recorder gathers outcomes after the first before storing them: a batch per attempt would update
@@ -357,7 +358,8 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
         boolean scan = false;
         while (!stopping && databaseHasWork) {
             scan |= scanDue;
-            int limit = Math.min(MAX_BATCH, scan ? queues.room() : queues.room(leftInDatabase.keySet()));
+            // at most what one claim returns: fewer rows than asked for below is taken as the end of what is due
+            int limit = Math.min(Outbox.MAX_CLAIM, scan ? queues.room() : queues.room(leftInDatabase.keySet()));
             if (limit <= 0) {
                 scanDue |= scan;
                 return; // a recorded outcome frees room and wakes us

@@ -42,6 +42,12 @@ final class Outbox {
     private static final String ID_IN = "id IN (";
     /** Rows per IN list: well under every driver's limit of bind parameters. */
     private static final int CHUNK = 500;
+    /**
+     * The most rows one {@link #claim} returns, whatever limit it is given: the due rows are read with a LIMIT of at most
+     * this many, so that PostgreSQL's lease and load by id stay one IN list each. A claimer that takes fewer rows than
+     * it asked for as the end of what is due must ask for no more than this.
+     */
+    static final int MAX_CLAIM = CHUNK;
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -295,7 +301,7 @@ final class Outbox {
         for (String webhookId : excluded) {
             select.setString(index++, webhookId);
         }
-        select.setInt(index, Math.min(limit, CHUNK));
+        select.setInt(index, Math.min(limit, MAX_CLAIM));
     }
 
     private static List<String> dueIds(Connection connection, long now, int limit, Collection<String> excluded)

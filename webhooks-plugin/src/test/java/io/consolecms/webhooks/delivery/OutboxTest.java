@@ -75,6 +75,19 @@ class OutboxTest {
     }
 
     @Test
+    void aClaimTakesAtMostMaxClaimRowsHoweverManyItIsAskedFor() throws Exception {
+        // the dispatcher takes a claim that returns fewer rows than it asked for as the end of what is due
+        db.webhook("project_created", "http://a.test/").insert();
+        for (int i = 0; i < 2 * Outbox.MAX_CLAIM + 30; i++) {
+            ingest.onEvent(projectCreated("acme", "p" + i));
+        }
+
+        assertThat(outbox.claim("me", Outbox.MAX_CLAIM + 20, LEASE, Set.of())).hasSize(Outbox.MAX_CLAIM);
+        assertThat(outbox.claim("me", Outbox.MAX_CLAIM + 20, LEASE, Set.of(), writer)).hasSize(Outbox.MAX_CLAIM);
+        assertThat(outbox.claim("me", Outbox.MAX_CLAIM + 20, LEASE, Set.of())).hasSize(30);
+    }
+
+    @Test
     void claimsOnlyDueDeliveriesWhoseLeaseIsFreeOrExpired() throws Exception {
         String free = db.webhook("project_created", "http://a.test/").tenant("a").insert();
         String expired = db.webhook("project_created", "http://b.test/").tenant("b").insert();
