@@ -104,7 +104,7 @@ abstract class RetentionContract {
 
     @Test
     void deletesMoreThanOneBatchInOneSweep() throws Exception {
-        int count = Retention.BATCH * 2 + 17;
+        int count = Retention.MAX_BATCH * 2 + 17;
         try (Connection connection = db.dataSource.getConnection();
              PreparedStatement events = connection.prepareStatement(INSERT_EVENT);
              PreparedStatement deliveries = connection.prepareStatement(INSERT_DELIVERY);
