@@ -13,6 +13,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -128,12 +129,27 @@ final class Load {
     /** Sequential publishes on one kept-alive connection; returns the sorted 202 latencies of the measured ones. */
     static long[] sequential(String url, String bearer, int warmup, int samples, double seconds,
                              IntFunction<String> body) throws IOException {
+        return sequential(url, bearer, warmup, samples, seconds, 0, body);
+    }
+
+    /**
+     * As {@link #sequential(String, String, int, int, double, IntFunction)}, each publish starting {@code everyMillis}
+     * after the one before (or at once, when that one took longer); back to back when 0.
+     */
+    static long[] sequential(String url, String bearer, int warmup, int samples, double seconds, int everyMillis,
+                             IntFunction<String> body) throws IOException {
+        long every = TimeUnit.MILLISECONDS.toNanos(everyMillis);
         long deadline = System.nanoTime() + (long) (seconds * 1e9);
         long[] latencies = new long[samples];
         int measured = 0;
         try (CloseableHttpClient client = client(1, 30)) {
+            long next = System.nanoTime();
             for (int i = -warmup; i < samples && System.nanoTime() < deadline; i++) {
+                for (long wait = next - System.nanoTime(); wait > 0; wait = next - System.nanoTime()) {
+                    LockSupport.parkNanos(wait);
+                }
                 long start = System.nanoTime();
+                next = start + every;
                 Answer answer = post(client, url, bearer, body.apply(i + warmup));
                 long took = System.nanoTime() - start;
                 if (answer.status() != 202) {
