@@ -376,6 +376,10 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
                 scanBackoff = claimed.isEmpty() && !excluded.isEmpty()
                         ? Math.min(MAX_SCAN_INTERVAL.toMillis(), Math.max(scanInterval.toMillis(), scanBackoff * 2))
                         : 0;
+                // a scan goes on while it fills whole claims. Events spilled meanwhile also say the database has
+                // work, but theirs is their full targets' (claimed when these have room): reading past those
+                // targets' backlog again at each spill kept a core busy while a dead target's backlog grew
+                scan = claimed.size() >= limit;
             }
             List<String> giveBack = new ArrayList<>();
             long now = clock.millis();

@@ -12,6 +12,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -345,6 +350,56 @@ class DispatcherTest {
                 .mapToLong(row -> ((Number) row.get("execution_count")).longValue()).sum();
         assertThat(receiver.requests()).hasSize(600);
         assertThat(scansPastTheBacklog).isLessThan(15);
+    }
+
+    @Test
+    void eventsSpilledWhileAScanReadsAFullTargetsBacklogDoNotMakeItReadTheBacklogAgain() throws Exception {
+        ScriptedReceiver receiver = receiver(ScriptedReceiver.gated(200));
+        String webhook = db.webhook("project_created", receiver.url()).insert();
+        // a backlog of 50,000 on a target that holds 10 in memory: a scan skipping it reads all 50,000 rows
+        db.update("INSERT INTO webhook_events (id, event_name, event_timestamp, body, created_at)"
+                + " VALUES ('backlog', 'project_created', 0, X'7b7d', 0)");
+        db.update("INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_name, status, attempts, round_start,"
+                + " next_attempt_at, due_at, created_at, updated_at) SELECT 'backlog-' || x, ?, 'backlog',"
+                + " 'project_created', 'pending', 0, 0, 0, 0, 0, 0 FROM SYSTEM_RANGE(1, 50000)", webhook);
+        startDispatcher(settings(FAST, Duration.ofSeconds(30), 4, 2), Duration.ofMillis(50));
+        await().until(() -> receiver.requests().size() == 2);
+        db.update("SET QUERY_STATISTICS TRUE");
+        long started = System.nanoTime();
+
+        // four publishers: an event is spilled (stored for its full target) every millisecond or so
+        ExecutorService publishers = Executors.newFixedThreadPool(4);
+        try {
+            List<Callable<Void>> batches = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int first = t * 300;
+                batches.add(() -> {
+                    for (int i = first; i < first + 300; i++) {
+                        ingest.onEvent(projectCreated("acme", "p" + i));
+                    }
+                    return null;
+                });
+            }
+            for (Future<Void> batch : publishers.invokeAll(batches)) {
+                batch.get();
+            }
+        } finally {
+            publishers.shutdown();
+        }
+
+        long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+
+        // scans come every 50 ms at first, then back off (100, 200, 400 ms...): about log2 of the time over 50 ms.
+        // A scan that went on while spills said the database had work read the whole backlog over and over: 59 and
+        // 64 times in two runs before the fix, against 4-5 after it
+        long timedScans = 2 + (long) Math.ceil(Math.log(elapsedMillis / 50.0 + 1) / Math.log(2));
+        long scansPastTheBacklog = db.rows("SELECT execution_count FROM INFORMATION_SCHEMA.QUERY_STATISTICS"
+                        + " WHERE sql_statement = ?", Outbox.dueDeliveriesSql(1)).stream()
+                .mapToLong(row -> ((Number) row.get("execution_count")).longValue()).sum();
+        assertThat(scansPastTheBacklog).isLessThanOrEqualTo(timedScans);
+        assertThat(db.rows("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE status = 'pending'").get(0).get("n"))
+                .isEqualTo(50_000L + 1_200L);
+        receiver.open(); // lets the attempts in flight end before the dispatcher closes
     }
 
     @Test
