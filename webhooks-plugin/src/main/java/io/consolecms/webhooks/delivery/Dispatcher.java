@@ -368,14 +368,19 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
             databaseHasWork = false;
             long stamp = leftStamps.get();
             Set<String> excluded = excludedWebhooks();
+            Set<String> knownLeft = Set.copyOf(leftInDatabase.keySet());
             List<ClaimedDelivery> claimed = outbox.claim(owner, limit, settings.lease(), excluded, writer);
             if (scan) {
                 // a scan that reads past the backlog of full targets and finds nothing else is not repeated every
                 // interval: it reads every row of that backlog, so it backs off until something is woken, up to
-                // MAX_SCAN_INTERVAL. Claims for targets that have room again go on meanwhile, and do not reset it.
-                scanBackoff = claimed.isEmpty() && !excluded.isEmpty()
-                        ? Math.min(MAX_SCAN_INTERVAL.toMillis(), Math.max(scanInterval.toMillis(), scanBackoff * 2))
-                        : 0;
+                // MAX_SCAN_INTERVAL. Claims for targets that have room again go on meanwhile, and do not reset it;
+                // nor does a scan that came while such a target had room and found only its backlog
+                if (claimed.isEmpty() && !excluded.isEmpty()) {
+                    scanBackoff = Math.min(MAX_SCAN_INTERVAL.toMillis(),
+                            Math.max(scanInterval.toMillis(), scanBackoff * 2));
+                } else if (claimed.isEmpty() || foundBeyond(claimed, knownLeft)) {
+                    scanBackoff = 0;
+                }
                 // a scan goes on while it fills whole claims. Events spilled meanwhile also say the database has
                 // work, but theirs is their full targets' (claimed when these have room): reading past those
                 // targets' backlog again at each spill kept a core busy while a dead target's backlog grew
@@ -397,6 +402,17 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
                 databaseHasWork = true; // a full batch: there may be more
             }
         }
+    }
+
+    /** Whether a claim brought deliveries other than those of targets known to have some left in the database. */
+    private static boolean foundBeyond(List<ClaimedDelivery> claimed, Set<String> knownLeft) {
+        for (ClaimedDelivery delivery : claimed) {
+            String key = delivery.undeliverableReason() == null ? TargetQueues.key(delivery.target()) : null;
+            if (key == null || !knownLeft.contains(key)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Set<String> excludedWebhooks() {

@@ -344,10 +344,12 @@ class DispatcherTest {
         await().atMost(Duration.ofSeconds(60))
                 .until(() -> db.deliveriesOf(webhook).stream().allMatch(row -> "succeeded".equals(row.get("status"))));
         // a scan skipping the full target's webhook reads every row of its backlog to find nothing else: scanning
-        // every 50 ms did that about a hundred times during the drain; backing off from 50 ms, about seven
+        // every 50 ms did that about a hundred times during the drain; backing off from 50 ms, about seven. When
+        // scans that came while the target had room, and found only its backlog, started the back-off over, a busy
+        // machine saw 13 to 19 (7 or 8 since, with three other threads spinning on its two cores)
         long scansPastTheBacklog = scansExcludingOneWebhook();
         assertThat(receiver.requests()).hasSize(600);
-        assertThat(scansPastTheBacklog).isLessThan(15);
+        assertThat(scansPastTheBacklog).isLessThan(12);
     }
 
     @Test
