@@ -1,5 +1,6 @@
 package io.consolecms.webhooks.collection;
 
+import io.consolecms.webhooks.TestPostgres;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

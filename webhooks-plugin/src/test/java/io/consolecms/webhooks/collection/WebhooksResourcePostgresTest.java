@@ -1,5 +1,6 @@
 package io.consolecms.webhooks.collection;
 
+import io.consolecms.webhooks.TestPostgres;
 import io.consolecms.webhooks.secrets.TestKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,8 +1,7 @@
 package io.consolecms.webhooks.delivery;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.sql.Connection;
-import java.util.UUID;
+import io.consolecms.webhooks.TestPostgres;
+import java.sql.SQLException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -11,11 +10,11 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BulkRedeliveryPostgresTest extends BulkRedeliveryContract {
 
-    private EmbeddedPostgres postgres;
+    private TestPostgres postgres;
 
     @BeforeAll
     void start() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
+        postgres = TestPostgres.start();
     }
 
     @AfterAll
@@ -27,12 +26,10 @@ class BulkRedeliveryPostgresTest extends BulkRedeliveryContract {
 
     @Override
     DeliveryDatabase database() {
-        String name = "bulk_" + UUID.randomUUID().toString().replace("-", "");
-        try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
-            connection.createStatement().execute("CREATE DATABASE " + name);
-        } catch (Exception failure) {
+        try {
+            return new DeliveryDatabase(postgres.newDatabase());
+        } catch (SQLException failure) {
             throw new IllegalStateException(failure);
         }
-        return new DeliveryDatabase(postgres.getDatabase("postgres", name));
     }
 }

@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.consolecms.plugin.ConsoleEvent;
 import io.consolecms.plugin.EventListener;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.consolecms.webhooks.TestPostgres;
 import jakarta.ws.rs.client.Entity;
 import jakarta.ws.rs.core.Application;
 import jakarta.ws.rs.core.Response;
-import java.sql.Connection;
 import java.util.List;
 import java.util.Map;
 import org.glassfish.jersey.jackson.JacksonFeature;
@@ -28,7 +27,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DeliveryResourcesPostgresTest {
 
-    private EmbeddedPostgres postgres;
+    private TestPostgres postgres;
     private DeliveryModule module;
     private JerseyTest server;
     private DeliveryDatabase db;
@@ -36,11 +35,8 @@ class DeliveryResourcesPostgresTest {
 
     @BeforeAll
     void start() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
-        try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
-            connection.createStatement().execute("CREATE DATABASE deliveries");
-        }
-        db = new DeliveryDatabase(postgres.getDatabase("postgres", "deliveries"));
+        postgres = TestPostgres.start();
+        db = new DeliveryDatabase(postgres.newDatabase());
         context = new RecordingPluginContext(Map.of(), db.dataSource);
         module = DeliveryModule.start(context, settings -> LoopbackSender.create(settings.timeout()));
         server = new JerseyTest() {

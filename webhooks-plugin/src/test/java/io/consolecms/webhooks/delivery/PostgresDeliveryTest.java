@@ -6,16 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.consolecms.plugin.ConsoleEvent;
+import io.consolecms.webhooks.TestPostgres;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -28,14 +26,14 @@ import org.junit.jupiter.api.Test;
 /** The delivery side's SQL on a real PostgreSQL, the production database: same behaviour as on H2. */
 class PostgresDeliveryTest {
 
-    private static EmbeddedPostgres postgres;
+    private static TestPostgres postgres;
     private DeliveryDatabase db;
     private GroupCommit writer;
     private EventIngest ingest;
 
     @BeforeAll
     static void startPostgres() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
+        postgres = TestPostgres.start();
     }
 
     @AfterAll
@@ -50,11 +48,7 @@ class PostgresDeliveryTest {
 
     @BeforeEach
     void freshDatabase() throws SQLException {
-        String name = "t_" + UUID.randomUUID().toString().replace("-", "");
-        try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
-            connection.createStatement().execute("CREATE DATABASE " + name);
-        }
-        db = new DeliveryDatabase(postgres.getDatabase("postgres", name));
+        db = new DeliveryDatabase(postgres.newDatabase());
         writer = new GroupCommit(db.dataSource);
         ingest = new EventIngest(writer, new DatabaseOnly(), Clock.systemUTC());
     }

@@ -1,4 +1,4 @@
-package io.consolecms.webhooks.collection;
+package io.consolecms.webhooks;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -13,7 +13,7 @@ import javax.sql.DataSource;
  * PostgreSQL refuses to run as root; that needs unprivileged user namespaces, which a container's seccomp profile
  * may forbid.
  */
-final class TestPostgres implements AutoCloseable {
+public final class TestPostgres implements AutoCloseable {
 
     private final EmbeddedPostgres postgres;
 
@@ -22,12 +22,12 @@ final class TestPostgres implements AutoCloseable {
     }
 
     /** Starts a server. */
-    static TestPostgres start() throws IOException {
+    public static TestPostgres start() throws IOException {
         return new TestPostgres(EmbeddedPostgres.builder().start());
     }
 
     /** A new, empty database of the server. */
-    DataSource newDatabase() throws SQLException {
+    public DataSource newDatabase() throws SQLException {
         String name = "test_" + UUID.randomUUID().toString().replace("-", "");
         try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
             connection.createStatement().execute("CREATE DATABASE " + name);
