@@ -549,7 +549,10 @@ public final class Bench {
     /** The most warm-up drains before the measured one (each of half its backlog). */
     private static final int DRAIN_WARMUPS = 4;
 
-    /** A drained backlog; jitSeconds is what the host's JIT compilers spent from SIGCONT to the drain's end. */
+    /**
+     * A drained backlog; jitSeconds is what the host's JIT compilers spent from SIGCONT until the last delivery was
+     * read from nginx's log, which it flushes every second: it may count up to about a second after the drain's end.
+     */
     private record Drained(int made, Seen seen, boolean complete, double seconds, double jitSeconds) {
         double perSecond() {
             return seen.distinct() / seconds;
