@@ -368,7 +368,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
             databaseHasWork = false;
             long stamp = leftStamps.get();
             Set<String> excluded = excludedWebhooks();
-            Set<String> knownLeft = Set.copyOf(leftInDatabase.keySet());
+            Set<String> knownLeft = scan ? Set.copyOf(leftInDatabase.keySet()) : Set.of(); // only scans use it
             List<ClaimedDelivery> claimed = outbox.claim(owner, limit, settings.lease(), excluded, writer);
             if (scan) {
                 // a scan that reads past the backlog of full targets and finds nothing else is not repeated every
