@@ -519,13 +519,15 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
                 for (Outcome outcome : batch) {
                     settlements.add(Settlement.of(outcome, settings.retrySchedule(), random));
                 }
-                record(settlements);
+                record(settlements); // which frees each delivery's place as soon as its outcome is stored
             } catch (InterruptedException interrupted) {
+                batch.forEach(outcome -> forget(outcome.delivery()));
                 return;
+            } catch (RuntimeException bug) {
+                LOG.error("The webhooks recorder failed on {} outcomes; they are attempted again once their leases"
+                        + " expire", batch.size(), bug);
+                batch.forEach(outcome -> forget(outcome.delivery()));
             } finally {
-                for (Outcome outcome : batch) {
-                    forget(outcome.delivery());
-                }
                 batch.clear();
                 if (databaseHasWork) {
                     wakeups.release();
@@ -575,30 +577,38 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
      * Stores a batch; when the batch fails, each settlement alone, so that one bad row never takes the others with
      * it. What cannot be stored is attempted again once its lease, no longer renewed, expires: at least once.
      */
+    /** Stores settlements and frees their deliveries' places (see {@link #store}); never throws a SQLException. */
     private void record(List<Settlement> settlements) throws InterruptedException {
+        List<Settlement> stored;
         try {
-            List<Settlement> stored = store(settlements);
-            metrics.stored(stored);
-            stored.forEach(this::scheduled);
-            return;
+            stored = store(settlements);
         } catch (SQLException | RuntimeException failure) {
             if (settlements.size() == 1) {
                 LOG.warn("Could not record the outcome of webhook delivery {}; it is attempted again once its lease"
                         + " expires: {}", settlements.get(0).outcome().delivery().id(), failure.toString());
+                forget(settlements.get(0).outcome().delivery());
                 return;
             }
             LOG.warn("Could not record {} webhook delivery outcomes at once; recording them one by one: {}",
                     settlements.size(), failure.toString());
+            for (Settlement settlement : settlements) {
+                record(List.of(settlement));
+            }
+            return;
         }
-        for (Settlement settlement : settlements) {
-            record(List.of(settlement));
-        }
+        metrics.stored(stored);
+        stored.forEach(this::scheduled);
     }
 
-    /** Stores settlements in the writer's next transaction and waits for its commit. */
+    /**
+     * Stores settlements in the writer's next transaction and waits for its commit. Their deliveries' places are
+     * freed at the commit, on the writer's thread: a claim committed after it may bring one of them back at once (a
+     * redelivery, a retry due now), and would take it for a delivery this host still holds, whose lease lapsed, and
+     * leave it until that lease expired.
+     */
     private List<Settlement> store(List<Settlement> settlements) throws SQLException, InterruptedException {
         List<Settlement> stored = writer.call(connection -> Outbox.record(connection, owner, settlements,
-                clock.millis()));
+                clock.millis()), () -> settlements.forEach(settlement -> forget(settlement.outcome().delivery())));
         Outbox.logGivenUp(stored);
         return stored;
     }

@@ -130,6 +130,15 @@ final class GroupCommit implements AutoCloseable {
      * group that fails is written again write by write): the result of its committed run is returned.
      */
     <T> T call(Transactions.Work<T> work) throws SQLException, InterruptedException {
+        return call(work, () -> { });
+    }
+
+    /**
+     * As {@link #call(Transactions.Work)}, running {@code committed} once the work is committed, on the committing
+     * thread, before the callbacks of the writes after it: what it does is done before whoever waits on a later write
+     * learns that it is committed. It must not block.
+     */
+    <T> T call(Transactions.Work<T> work, Runnable committed) throws SQLException, InterruptedException {
         CompletableFuture<T> done = new CompletableFuture<>();
         List<T> result = new ArrayList<>(1);
         boolean queued = submit(new Write() {
@@ -141,6 +150,11 @@ final class GroupCommit implements AutoCloseable {
 
             @Override
             public void committed() {
+                try {
+                    committed.run();
+                } catch (RuntimeException bug) {
+                    LOG.error("A callback of a committed write failed", bug);
+                }
                 done.complete(result.get(0));
             }
 
@@ -150,7 +164,9 @@ final class GroupCommit implements AutoCloseable {
             }
         });
         if (!queued) {
-            return Transactions.inTransaction(dataSource, work);
+            T alone = Transactions.inTransaction(dataSource, work);
+            committed.run();
+            return alone;
         }
         try {
             return done.get();

@@ -9,10 +9,14 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -55,10 +59,14 @@ class DispatcherTest {
     }
 
     private void startDispatcher(DeliverySettings settings, Duration scanInterval) {
+        startDispatcher(settings, scanInterval, Clock.systemUTC());
+    }
+
+    private void startDispatcher(DeliverySettings settings, Duration scanInterval, Clock clock) {
         DeliverySender sender = LoopbackSender.create(settings.timeout());
         open.add(sender);
         dispatcher = new Dispatcher(new Outbox(db.dataSource, Clock.systemUTC()), writer, sender, settings,
-                new DeliveryMetrics(meters), Clock.systemUTC(), scanInterval);
+                new DeliveryMetrics(meters), clock, scanInterval);
         dispatcher.start();
         ingest = new EventIngest(writer, dispatcher, Clock.systemUTC());
     }
@@ -177,6 +185,81 @@ class DispatcherTest {
                 .containsEntry("next_attempt_at", null);
         assertThat((String) db.delivery(deliveryId).get("last_error")).contains("500");
         assertThat(db.webhookRow(webhook)).containsEntry("last_delivery_status", "failed");
+    }
+
+    /**
+     * The system clock, except that once {@link #stall} is set, the recorder's next reading of it waits until the
+     * latch opens: the recorder reads the clock after a commit, when it plans a retry, so this stands for a recorder
+     * thread that the machine does not run for a while right after its outcomes are stored.
+     */
+    private static final class StallingClock extends Clock {
+        volatile CountDownLatch stall;
+        final CountDownLatch stalled = new CountDownLatch(1);
+
+        @Override
+        public long millis() {
+            CountDownLatch gate = stall;
+            if (gate != null && "webhooks-recorder".equals(Thread.currentThread().getName())) {
+                stalled.countDown();
+                try {
+                    gate.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return System.currentTimeMillis();
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis());
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    @Test
+    void aDeliveryDueAgainRightAfterItsOutcomeIsStoredIsAttemptedEvenIfTheRecorderHasNotGoneOnYet() throws Exception {
+        // CI once saw a redelivery made right after a failure was stored wait for its lease (30 s here) to expire:
+        // its claim came before the recorder had forgotten the attempt, so it was taken for a lapsed lease
+        ScriptedReceiver receiver = receiver(ScriptedReceiver.answering(500, 200, 200));
+        String webhook = db.webhook("project_created", receiver.url()).insert();
+        StallingClock clock = new StallingClock();
+        CountDownLatch resume = new CountDownLatch(1);
+        clock.stall = resume;
+        startDispatcher(fast(), NO_SCAN, clock);
+
+        try {
+            ingest.onEvent(projectCreated("acme", "p1"));
+            String deliveryId = onlyDelivery(webhook);
+            assertThat(clock.stalled.await(5, TimeUnit.SECONDS)).as("the recorder stored the failure").isTrue();
+            assertThat(db.delivery(deliveryId)).containsEntry("status", "pending").containsEntry("lease_owner", null);
+
+            // the retry falls due 50 ms later; the recorder, stalled, has not yet told the claimer when
+            await().atMost(Duration.ofSeconds(3)).until(() -> {
+                dispatcher.wake();
+                return receiver.requests().size() == 2;
+            });
+        } finally {
+            resume.countDown();
+        }
+        String deliveryId = onlyDelivery(webhook);
+        await().atMost(Duration.ofSeconds(5)).until(() -> "succeeded".equals(db.delivery(deliveryId).get("status")));
+        assertThat(db.delivery(deliveryId)).containsEntry("attempts", 2).containsEntry("lease_owner", null);
+
+        // the target's place freed once, not twice: the next delivery goes as well, and nothing is held after it
+        ingest.onEvent(projectCreated("acme", "p2"));
+        await().atMost(Duration.ofSeconds(3)).until(() -> db.deliveriesOf(webhook).stream()
+                .filter(row -> "succeeded".equals(row.get("status"))).count() == 2);
+        assertThat(receiver.requests()).hasSize(3);
     }
 
     @Test
