@@ -75,6 +75,12 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
     private final TargetQueues queues;
     /** The deliveries this host holds (queued, in flight, or being recorded), with their target's queue. */
     private final Map<String, String> held = new ConcurrentHashMap<>();
+    /**
+     * Held deliveries that a claim brought back: their lease is given back once this host forgets them (see
+     * {@link #dispatch}), by the claimer, from {@link #toRelease}.
+     */
+    private final Set<String> reclaimed = ConcurrentHashMap.newKeySet();
+    private final ConcurrentLinkedQueue<String> toRelease = new ConcurrentLinkedQueue<>();
     /** How many deliveries of each webhook this host holds. */
     private final Map<String, AtomicInteger> heldPerWebhook = new ConcurrentHashMap<>();
     /** The settings of those webhooks as last read: a change applies to deliveries already queued. */
@@ -258,6 +264,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
             try {
                 waitForWork();
                 if (!stopping) {
+                    releaseReclaimed();
                     renewLeases();
                     refreshWebhooks();
                     claimDue();
@@ -296,6 +303,19 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
                 scanDue = true;
                 databaseHasWork = true;
             }
+        }
+    }
+
+    private void releaseReclaimed() throws SQLException {
+        List<String> ids = new ArrayList<>();
+        for (String id = toRelease.poll(); id != null; id = toRelease.poll()) {
+            ids.add(id);
+        }
+        try {
+            outbox.release(owner, ids);
+        } catch (SQLException failure) {
+            toRelease.addAll(ids); // at the next wake-up; their leases expire meanwhile anyway
+            throw failure;
         }
     }
 
@@ -426,8 +446,16 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
     }
 
     private void dispatch(ClaimedDelivery delivery, long now, List<String> giveBack) {
-        if (held.containsKey(delivery.id())) {
-            return; // its lease lapsed while this host still held it, and the claim renewed it
+        if (held.computeIfPresent(delivery.id(), (id, key) -> {
+            reclaimed.add(id);
+            return key;
+        }) != null) {
+            // a claim brought back a delivery this host still holds: either its lease lapsed while it waited or was
+            // attempted, or its outcome was just stored and it fell due again (a retry due at once, a redelivery)
+            // before this host forgot it. Only the order of the two in the database tells which, so its lease is
+            // given back once this host forgets it: in the first case the stored outcome has already cleared that
+            // lease, in the second the delivery is due and claimed again
+            return;
         }
         String reason = delivery.undeliverableReason();
         String key = reason == null ? TargetQueues.key(delivery.target()) : null;
@@ -540,6 +568,12 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
     private void forget(ClaimedDelivery delivery) {
         String key = held.remove(delivery.id());
         if (key != null) {
+            if (reclaimed.remove(delivery.id())) {
+                toRelease.add(delivery.id());
+                scanDue = true;
+                databaseHasWork = true;
+                wakeups.release();
+            }
             queues.release(key);
             if (leftInDatabase.containsKey(key)) {
                 // a target whose deliveries were left in the database has room again: a claim for it, not a scan

@@ -263,6 +263,33 @@ class DispatcherTest {
     }
 
     @Test
+    void aClaimThatComesWhileTheAttemptOfALapsedLeaseIsInFlightDoesNotMakeItTwice() throws Exception {
+        ScriptedReceiver receiver = receiver(ScriptedReceiver.gated(200));
+        String webhook = db.webhook("project_created", receiver.url()).insert();
+        startDispatcher(fast());
+        ingest.onEvent(projectCreated("acme", "p1"));
+        String deliveryId = onlyDelivery(webhook);
+        await().atMost(Duration.ofSeconds(3)).until(() -> receiver.requests().size() == 1);
+
+        // the lease lapses while the attempt waits for its answer (a host that was not run for a while) and a claim
+        // takes the delivery again, for this same host
+        long past = System.currentTimeMillis() - 1;
+        db.update("UPDATE webhook_deliveries SET lease_expires_at = ?, due_at = ? WHERE id = ?", past, past, deliveryId);
+        dispatcher.wake();
+        await().atMost(Duration.ofSeconds(3)).until(() -> (Long) db.delivery(deliveryId).get("lease_expires_at") > past);
+        receiver.open();
+
+        await().atMost(Duration.ofSeconds(3)).until(() -> "succeeded".equals(db.delivery(deliveryId).get("status")));
+        // the claim's lease is given back once the attempt is forgotten, which finds it cleared by the outcome
+        await().pollDelay(Duration.ofMillis(500)).until(() -> true);
+        dispatcher.wake();
+        await().pollDelay(Duration.ofMillis(300)).until(() -> true);
+        assertThat(receiver.requests()).hasSize(1);
+        assertThat(db.delivery(deliveryId)).containsEntry("status", "succeeded").containsEntry("attempts", 1)
+                .containsEntry("lease_owner", null);
+    }
+
+    @Test
     void aReceiverThatNeverAnswersTimesOutWithoutHoldingUpAnotherTarget() throws Exception {
         ScriptedReceiver dead = receiver(ScriptedReceiver.hanging());
         ScriptedReceiver alive = receiver(ScriptedReceiver.answering(200));

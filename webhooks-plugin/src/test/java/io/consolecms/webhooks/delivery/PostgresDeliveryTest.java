@@ -8,15 +8,24 @@ import static org.awaitility.Awaitility.await;
 import io.consolecms.plugin.ConsoleEvent;
 import io.consolecms.webhooks.TestPostgres;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -103,13 +112,18 @@ class PostgresDeliveryTest {
         assertThat(all).hasSize(60).doesNotHaveDuplicates();
     }
 
+    /** Two attempts, 50 ms apart; a 5 s timeout, so a 20 s lease. */
+    private static DeliverySettings oneRetryAfter50Ms() {
+        return new DeliverySettings(new RetrySchedule(List.of(Duration.ofMillis(50))), Duration.ofSeconds(5),
+                List.of(), List.of(), 4, 2, 100, 10, Duration.ofSeconds(30), Duration.ofDays(5),
+                DeliverySettings.DEFAULT_RETENTION);
+    }
+
     @Test
     void retriesUntilSuccessAndListsTheDelivery() throws Exception {
         try (ScriptedReceiver receiver = ScriptedReceiver.answering(500, 200)) {
             String webhook = db.webhook("project_created", receiver.url()).insert();
-            DeliverySettings settings = new DeliverySettings(new RetrySchedule(List.of(Duration.ofMillis(50))),
-                    Duration.ofSeconds(5), List.of(), List.of(), 4, 2, 100, 10, Duration.ofSeconds(30),
-                    Duration.ofDays(5), DeliverySettings.DEFAULT_RETENTION);
+            DeliverySettings settings = oneRetryAfter50Ms();
             try (Dispatcher dispatcher = new Dispatcher(new Outbox(db.dataSource, Clock.systemUTC()), writer,
                     LoopbackSender.create(settings.timeout()), settings,
                     new DeliveryMetrics(new SimpleMeterRegistry()))) {
@@ -132,6 +146,84 @@ class PostgresDeliveryTest {
                     new RedeliveryFilter(java.time.Instant.EPOCH, java.time.Instant.now().plusSeconds(60),
                             DeliveryStatus.FAILED, null, webhook), false))
                     .as("the redelivered delivery is pending, no longer failed").isZero();
+        }
+    }
+    /**
+     * {@code dataSource}, except that the first commit of the writer's thread made once {@code when} holds returns
+     * only when {@code resume} opens (or after 20 s): what it stored is committed, and the writer has not yet told
+     * anyone. {@code stalled} opens then.
+     */
+    private static DataSource stallingAfterCommit(DataSource dataSource, BooleanSupplier when, CountDownLatch stalled,
+                                                  CountDownLatch resume) {
+        AtomicBoolean once = new AtomicBoolean();
+        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                    Object result = invoke(dataSource, method, args);
+                    if (!(result instanceof Connection connection)) {
+                        return result;
+                    }
+                    return Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                            (connectionProxy, call, callArgs) -> {
+                                Object answer = invoke(connection, call, callArgs);
+                                if (call.getName().equals("commit")
+                                        && "webhooks-writer".equals(Thread.currentThread().getName())
+                                        && when.getAsBoolean() && once.compareAndSet(false, true)) {
+                                    stalled.countDown();
+                                    resume.await(20, TimeUnit.SECONDS);
+                                }
+                                return answer;
+                            });
+                });
+    }
+
+    private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException thrown) {
+            throw thrown.getCause();
+        }
+    }
+
+    @Test
+    void aDeliveryClaimedAgainBeforeTheWriterSaysItsOutcomeIsStoredIsAttemptedWithoutWaitingForItsLease()
+            throws Exception {
+        // on PostgreSQL claims commit on their own, not in the writer's transactions: between the commit of an
+        // outcome and the writer's word of it, a claim may bring the delivery back while this host still holds it
+        try (ScriptedReceiver receiver = ScriptedReceiver.answering(500, 200)) {
+            // the first commit after the first attempt is made: the one that stores its outcome
+            CountDownLatch stalled = new CountDownLatch(1);
+            CountDownLatch resume = new CountDownLatch(1);
+            writer.close();
+            writer = new GroupCommit(stallingAfterCommit(db.dataSource, () -> !receiver.requests().isEmpty(),
+                    stalled, resume));
+            String webhook = db.webhook("project_created", receiver.url()).insert();
+            DeliverySettings settings = oneRetryAfter50Ms();
+            try (Dispatcher dispatcher = new Dispatcher(new Outbox(db.dataSource, Clock.systemUTC()), writer,
+                    LoopbackSender.create(settings.timeout()), settings,
+                    new DeliveryMetrics(new SimpleMeterRegistry()), Clock.systemUTC(), Duration.ofMinutes(10))) {
+                EventIngest live = new EventIngest(writer, dispatcher, Clock.systemUTC());
+                dispatcher.start();
+                live.onEvent(projectCreated("acme", "p1"));
+                String deliveryId = (String) db.deliveriesOf(webhook).get(0).get("id");
+                try {
+                    assertThat(stalled.await(5, TimeUnit.SECONDS)).as("the failed attempt was stored").isTrue();
+                    assertThat(db.delivery(deliveryId)).containsEntry("status", "pending")
+                            .containsEntry("lease_owner", null);
+                    // its retry falls due 50 ms later and is claimed while the writer still stalls
+                    await().atMost(Duration.ofSeconds(3)).until(() -> {
+                        dispatcher.wake();
+                        return db.delivery(deliveryId).get("lease_owner") != null;
+                    });
+                    assertThat(receiver.requests()).hasSize(1);
+                } finally {
+                    resume.countDown();
+                }
+
+                // its lease lasts 20 s: given back once the host forgets the first attempt, it is claimed again
+                await().atMost(Duration.ofSeconds(5)).until(() -> "succeeded".equals(db.delivery(deliveryId).get("status")));
+                assertThat(receiver.requests()).hasSize(2);
+                assertThat(db.delivery(deliveryId)).containsEntry("attempts", 2).containsEntry("lease_owner", null);
+            }
         }
     }
 }
