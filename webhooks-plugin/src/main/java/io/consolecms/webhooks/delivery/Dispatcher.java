@@ -307,6 +307,9 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
     }
 
     private void releaseReclaimed() throws SQLException {
+        if (toRelease.isEmpty()) {
+            return; // the usual case: a claim brings back a held delivery only in a race
+        }
         List<String> ids = new ArrayList<>();
         for (String id = toRelease.poll(); id != null; id = toRelease.poll()) {
             ids.add(id);
@@ -609,9 +612,9 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
 
     /**
      * Stores a batch; when the batch fails, each settlement alone, so that one bad row never takes the others with
-     * it. What cannot be stored is attempted again once its lease, no longer renewed, expires: at least once.
+     * it. What cannot be stored is attempted again once its lease, no longer renewed, expires: at least once. Frees
+     * the settlements' deliveries' places: those stored at their commit (see {@link #store}), the others at once.
      */
-    /** Stores settlements and frees their deliveries' places (see {@link #store}); never throws a SQLException. */
     private void record(List<Settlement> settlements) throws InterruptedException {
         List<Settlement> stored;
         try {
