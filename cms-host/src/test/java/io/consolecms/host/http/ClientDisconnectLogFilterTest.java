@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import org.eclipse.jetty.io.EofException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -18,20 +15,9 @@ import org.slf4j.LoggerFactory;
  */
 class ClientDisconnectLogFilterTest {
 
-    private final ListAppender<ILoggingEvent> log = new ListAppender<>();
-    private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    @RegisterExtension
+    final CapturedLog log = new CapturedLog();
     private final Logger jersey = (Logger) LoggerFactory.getLogger("org.glassfish.jersey.server.ServerRuntime$Responder");
-
-    @BeforeEach
-    void captureLog() {
-        log.start();
-        root.addAppender(log);
-    }
-
-    @AfterEach
-    void release() {
-        root.detachAppender(log);
-    }
 
     /** The JDK's socket write finding its buffer cleared under Jetty's flusher, as a fuzz run once logged it. */
     private static IllegalArgumentException bufferClearedMidWrite() {
@@ -52,7 +38,7 @@ class ClientDisconnectLogFilterTest {
         jersey.error("An I/O error has occurred while writing a response message entity to the container output"
                 + " stream.", new RuntimeException("wrapped", bufferClearedMidWrite()));
 
-        assertThat(log.list).singleElement().satisfies(event -> {
+        assertThat(log.events()).singleElement().satisfies(event -> {
             assertThat(event.getLevel()).isEqualTo(Level.WARN);
             assertThat(event.getThrowableProxy()).isNull();
             assertThat(event.getFormattedMessage()).contains("a response was lost")
@@ -65,7 +51,8 @@ class ClientDisconnectLogFilterTest {
         jersey.error("An I/O error has occurred while writing a response message entity to the container output"
                 + " stream.", new RuntimeException("wrapped", new EofException("reset")));
 
-        assertThat(log.list).noneSatisfy(event -> assertThat(event.getLevel().isGreaterOrEqual(Level.WARN)).isTrue());
+        assertThat(log.events())
+                .noneSatisfy(event -> assertThat(event.getLevel().isGreaterOrEqual(Level.WARN)).isTrue());
     }
 
     @Test
@@ -74,7 +61,7 @@ class ClientDisconnectLogFilterTest {
         jersey.error("An I/O error has occurred while writing a response message entity to the container output"
                 + " stream.", elsewhere);
 
-        assertThat(log.list).singleElement().satisfies(event -> {
+        assertThat(log.events()).singleElement().satisfies(event -> {
             assertThat(event.getLevel()).isEqualTo(Level.ERROR);
             assertThat(event.getThrowableProxy()).isNotNull();
         });

@@ -9,7 +9,6 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.consolecms.host.RunningHost;
 import io.consolecms.plugin.Plugin;
 import io.consolecms.plugin.PluginContext;
@@ -31,6 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -47,8 +47,8 @@ class HttpApiTest {
     @TempDir
     Path home;
 
-    private final ListAppender<ILoggingEvent> log = new ListAppender<>();
-    private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    @RegisterExtension
+    final CapturedLog log = new CapturedLog();
     private final List<Socket> sockets = new ArrayList<>();
 
     @BeforeAll
@@ -60,8 +60,6 @@ class HttpApiTest {
 
     @BeforeEach
     void captureLog() {
-        log.start();
-        root.addAppender(log);
         // Where the host says, in one line, that a client went away.
         logger(UnexpectedErrorMapper.class).setLevel(Level.DEBUG);
         logger(ClientDisconnectLogFilter.class).setLevel(Level.DEBUG);
@@ -70,7 +68,6 @@ class HttpApiTest {
 
     @AfterEach
     void release() throws IOException {
-        root.detachAppender(log);
         logger(UnexpectedErrorMapper.class).setLevel(null);
         logger(ClientDisconnectLogFilter.class).setLevel(null);
         logger(EventsHandler.class).setLevel(null);
@@ -194,12 +191,12 @@ class HttpApiTest {
     }
 
     private void awaitClientWentAway() {
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(log.list).extracting(
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(log.events()).extracting(
                 ILoggingEvent::getFormattedMessage).anySatisfy(line -> assertThat(line).contains("client went away")));
     }
 
     private void assertNoStackTrace() {
-        assertThat(log.list).allSatisfy(event -> assertThat(event.getThrowableProxy())
+        assertThat(log.events()).allSatisfy(event -> assertThat(event.getThrowableProxy())
                 .as("%s %s: %s", event.getLevel(), event.getLoggerName(), event.getFormattedMessage()).isNull());
     }
 

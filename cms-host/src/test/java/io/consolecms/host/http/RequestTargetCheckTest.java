@@ -5,9 +5,6 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.consolecms.host.RunningHost;
@@ -16,12 +13,10 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
@@ -35,25 +30,14 @@ class RequestTargetCheckTest {
     @TempDir
     Path home;
 
-    private final ListAppender<ILoggingEvent> log = new ListAppender<>();
-    private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    @RegisterExtension
+    final CapturedLog log = new CapturedLog();
 
     @BeforeAll
     static void routeJerseyLoggingToLogback() {
         // As Main does: Jersey logs through java.util.logging, and its stack trace went there.
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
-    }
-
-    @BeforeEach
-    void captureLog() {
-        log.start();
-        root.addAppender(log);
-    }
-
-    @AfterEach
-    void release() {
-        root.detachAppender(log);
     }
 
     @Test
@@ -70,7 +54,7 @@ class RequestTargetCheckTest {
 
             // The host is fine afterwards, and a valid escape still passes the check.
             assertThat(send(host.host().baseUri(), "/health?x=%41")).startsWith("HTTP/1.1 200 ");
-            assertThat(log.list).as("logged events")
+            assertThat(log.events()).as("logged events")
                     .noneMatch(event -> event.getThrowableProxy() != null)
                     .noneMatch(event -> event.getFormattedMessage().contains("URISyntaxException"));
         }
