@@ -577,7 +577,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
                 databaseHasWork = true;
                 wakeups.release();
             }
-            queues.release(key);
+            queues.release();
             if (leftInDatabase.containsKey(key)) {
                 // a target whose deliveries were left in the database has room again: a claim for it, not a scan
                 databaseHasWork = true;

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Collection;
 import java.util.List;
@@ -18,16 +19,22 @@ import java.util.stream.Collectors;
 
 /**
  * The deliveries a host holds in memory, one queue per target (scheme, host and port). Each target runs at most
- * {@code concurrency} attempts at once and holds at most {@code perTarget} deliveries (queued, in flight, or waiting
- * for their outcome to be recorded); the host holds at most {@code capacity} in all. So a dead or slow target ties up
- * its own share and no more, and what does not fit waits in the database. Thread-safe; no method blocks.
+ * {@code concurrency} attempts at once and holds its share of {@code perTarget} deliveries, queued or in flight (an
+ * attempt that is over leaves its target's place at once, so that a draining target's next deliveries do not wait for
+ * the commit of the last ones' outcomes); the host holds at most {@code capacity} in all, counting those whose outcome
+ * waits to be stored. A target may go beyond its share while the host holds less than half its capacity: a backlog
+ * drained to one target then keeps enough queued to cover the time its next claim takes, and whatever targets borrowed,
+ * they leave half the host to the others' shares. So a dead or slow target ties up its share (or what it borrowed while
+ * half the host was free) and no more, and what does not fit waits in the database. Thread-safe; no method blocks.
  *
  * <p>Each target has a {@link CircuitBreaker}: while it is open, the target's deliveries wait here with their attempts
  * unspent (and, once the target holds all it may, the rest wait in the database, unclaimed); once its cool-down is over
  * one of them is the probe. {@link #resume} starts the probe of a target whose cool-down ended while no attempt ran.
  *
  * <p>A delivery's life here: {@link #reserve} a place, then {@link #admit} it (or {@link #unreserve} the place), then
- * {@link #finished} when its attempt is over, then {@link #release} once its outcome is stored.
+ * {@link #finished} when its attempt is over (which frees its target's place), then {@link #release} once its outcome
+ * is stored (which frees the host's). One taken off its queue unattempted ({@link #removeWaiting}) leaves its target's
+ * place then, and the host's at its {@link #release}.
  */
 final class TargetQueues {
 
@@ -86,7 +93,7 @@ final class TargetQueues {
     /** Takes a place for one delivery of {@code key}, if the target and the host have room. */
     synchronized boolean reserve(String key) {
         Queue queue = queues.computeIfAbsent(key, k -> new Queue());
-        if (held >= capacity || queue.held >= perTarget) {
+        if (held >= capacity || queue.held >= perTarget && !borrowing()) {
             dropIfIdle(key, queue);
             return false;
         }
@@ -97,7 +104,10 @@ final class TargetQueues {
 
     /** Gives back a place that {@link #reserve} took and that no delivery will use. */
     synchronized void unreserve(String key) {
-        release(key);
+        Queue queue = queues.get(key);
+        queue.held--;
+        held--;
+        dropIfIdle(key, queue);
     }
 
     /**
@@ -130,8 +140,8 @@ final class TargetQueues {
     }
 
     /**
-     * Marks an attempt of the target over (its delivery keeps its place until {@link #release}) and tells the target's
-     * breaker how it went.
+     * Marks an attempt of the target over, freeing its place in the target's queue (its delivery keeps its place in
+     * the host until {@link #release}), and tells the target's breaker how it went.
      *
      * @param delivery the delivery whose attempt is over
      * @param succeeded whether the receiver answered 2xx; {@code null} when no attempt was made after all
@@ -142,6 +152,7 @@ final class TargetQueues {
                                                 boolean startNext) {
         Queue queue = queues.get(key);
         queue.running--;
+        queue.held--;
         CircuitBreaker breaker = breakers.get(key);
         if (breaker != null || Boolean.FALSE.equals(succeeded)) {
             if (breaker == null) {
@@ -150,7 +161,9 @@ final class TargetQueues {
             }
             judge(key, queue, breaker, delivery, succeeded);
         }
-        return startNext ? startable(key, queue) : List.of();
+        List<ClaimedDelivery> start = startNext ? startable(key, queue) : List.of();
+        dropIfIdle(key, queue);
+        return start;
     }
 
     private void judge(String key, Queue queue, CircuitBreaker breaker, ClaimedDelivery delivery, Boolean succeeded) {
@@ -218,6 +231,8 @@ final class TargetQueues {
                 removed.add(delivery);
             }
         }
+        queue.held -= removed.size(); // the host's places are freed at their release
+        dropIfIdle(key, queue);
         return removed;
     }
 
@@ -240,12 +255,12 @@ final class TargetQueues {
         return unhealthy.size();
     }
 
-    /** Frees the place of a delivery whose outcome is stored (or that was given back). */
-    synchronized void release(String key) {
-        Queue queue = queues.get(key);
-        queue.held--;
+    /**
+     * Frees the host's place of a delivery whose outcome is stored (or that was given back), once its target's is free:
+     * its attempt is {@link #finished}, or it was {@link #removeWaiting removed} from its queue.
+     */
+    synchronized void release() {
         held--;
-        dropIfIdle(key, queue);
     }
 
     private void dropIfIdle(String key, Queue queue) {
@@ -266,7 +281,15 @@ final class TargetQueues {
             Queue queue = queues.get(key);
             room += queue == null ? perTarget : Math.max(0, perTarget - queue.held);
         }
+        if (!keys.isEmpty() && borrowing()) {
+            room = Math.max(room, capacity / 2 - held);
+        }
         return (int) Math.min(room, capacity - held);
+    }
+
+    /** Whether a target may take a place beyond its share: while the host holds less than half its capacity. */
+    private boolean borrowing() {
+        return held < capacity / 2;
     }
 
     /** How many deliveries the host holds now. */
@@ -276,6 +299,9 @@ final class TargetQueues {
 
     /** The targets that hold all they may: their further deliveries are left in the database for now. */
     synchronized Set<String> fullTargets() {
+        if (borrowing()) {
+            return new HashSet<>();
+        }
         return queues.entrySet().stream().filter(entry -> entry.getValue().held >= perTarget)
                 .map(Map.Entry::getKey).collect(Collectors.toSet());
     }
@@ -285,6 +311,8 @@ final class TargetQueues {
         List<ClaimedDelivery> drained = new ArrayList<>();
         for (Queue queue : queues.values()) {
             drained.addAll(queue.waiting);
+            queue.held -= queue.waiting.size();
+            held -= queue.waiting.size();
             queue.waiting.clear();
         }
         return drained;

@@ -53,7 +53,7 @@ class TargetQueuesTest {
 
     @Test
     void aFullTargetTakesNoMoreWhileAnotherTargetStillDoes() {
-        TargetQueues queues = queues(1, 3, 10);
+        TargetQueues queues = queues(1, 3, 6);
         String dead = "http://dead.test:80";
         String alive = "http://alive.test:80";
         for (int i = 0; i < 3; i++) {
@@ -65,7 +65,28 @@ class TargetQueuesTest {
         assertThat(queues.fullTargets()).containsExactly(dead);
         assertThat(queues.reserve(alive)).isTrue();
         assertThat(queues.admit(alive, delivery("a"))).isTrue();
-        assertThat(queues.room()).isEqualTo(6);
+        assertThat(queues.room()).isEqualTo(2);
+    }
+
+    @Test
+    void aTargetTakesPlacesBeyondItsShareOnlyWhileTheHostHoldsLessThanHalfItsCapacity() {
+        TargetQueues queues = queues(1, 2, 10);
+        String draining = "http://draining.test:80";
+        String other = "http://other.test:80";
+        for (int i = 0; i < 5; i++) {
+            assertThat(queues.reserve(draining)).as("place %d", i).isTrue();
+        }
+        assertThat(queues.reserve(draining)).isFalse(); // 5 of 10: the host is half full
+        assertThat(queues.fullTargets()).containsExactly(draining);
+        assertThat(queues.room(List.of(draining))).isZero();
+        assertThat(queues.room(List.of(other))).isEqualTo(2); // its own share, no more
+        assertThat(queues.reserve(other)).isTrue();
+        assertThat(queues.reserve(other)).isTrue();
+        assertThat(queues.reserve(other)).isFalse();
+
+        TargetQueues empty = queues(1, 2, 10);
+        assertThat(empty.room(List.of(draining))).isEqualTo(5);
+        assertThat(empty.fullTargets()).isEmpty();
     }
 
     @Test
@@ -80,9 +101,45 @@ class TargetQueuesTest {
         queues.finished("http://b.test:80", delivery("b"), true, true);
         assertThat(queues.room()).isZero();
 
-        queues.release("http://b.test:80");
+        queues.release();
         assertThat(queues.room()).isEqualTo(1);
         assertThat(queues.reserve("http://c.test:80")).isTrue();
+    }
+
+    @Test
+    void anAttemptThatIsOverFreesItsTargetsPlaceAtOnceAndTheHostsOnceItsOutcomeIsStored() {
+        TargetQueues queues = queues(1, 2, 3);
+        String a = "http://a.test:80";
+        reserveAndAdmit(queues, a, 2);
+        assertThat(queues.reserve(a)).isFalse();
+        assertThat(queues.fullTargets()).containsExactly(a);
+
+        assertThat(queues.finished(a, delivery("0"), true, true)).extracting(ClaimedDelivery::id).containsExactly("1");
+        assertThat(queues.fullTargets()).isEmpty();
+        assertThat(queues.room(List.of(a))).isEqualTo(1);
+        assertThat(queues.reserve(a)).isTrue(); // while "0"'s outcome still waits to be stored
+        assertThat(queues.held()).isEqualTo(3);
+        assertThat(queues.reserve("http://b.test:80")).isFalse(); // the host's capacity counts that outcome
+
+        queues.release();
+        assertThat(queues.held()).isEqualTo(2);
+        assertThat(queues.reserve("http://b.test:80")).isTrue();
+    }
+
+    @Test
+    void aDeliveryTakenOffItsQueueUnattemptedFreesItsTargetsPlace() {
+        TargetQueues queues = queues(1, 2, 4);
+        String a = "http://a.test:80";
+        reserveAndAdmit(queues, a, 2);
+
+        assertThat(queues.removeWaiting(a, waiting -> true)).extracting(ClaimedDelivery::id).containsExactly("1");
+        assertThat(queues.room(List.of(a))).isEqualTo(1);
+        queues.release();
+        assertThat(queues.held()).isEqualTo(1);
+        assertThat(queues.finished(a, delivery("0"), true, true)).isEmpty();
+        queues.release();
+        assertThat(queues.held()).isZero();
+        assertThat(queues.room(List.of(a))).isEqualTo(2);
     }
 
     @Test
@@ -181,5 +238,13 @@ class TargetQueuesTest {
         queues.finished(a, delivery("4"), true, true);
         assertThat(queues.health("http://a.test/")).as("a straggler's success is not the probe")
                 .isEqualTo(CircuitBreaker.Health.OPEN);
+    }
+
+    /** Reserves and admits deliveries "0", "1", ... of a target, each place granted. */
+    private static void reserveAndAdmit(TargetQueues queues, String key, int count) {
+        for (int i = 0; i < count; i++) {
+            assertThat(queues.reserve(key)).as("place %d", i).isTrue();
+            queues.admit(key, delivery("" + i));
+        }
     }
 }
