@@ -41,6 +41,7 @@ final class FuzzedHost implements AutoCloseable {
     private final HostProcess host;
     private final MalformedRequests requests;
     private final AtomicInteger sent = new AtomicInteger();
+    private final AtomicInteger resent = new AtomicInteger();
     private final AtomicLong sendingNanos = new AtomicLong();
     private final long startedAt = System.nanoTime();
 
@@ -116,6 +117,15 @@ final class FuzzedHost implements AutoCloseable {
 
     int sent() {
         return sent.get();
+    }
+
+    /** Counts one request sent again because its answer was lost. */
+    void countResent() {
+        resent.incrementAndGet();
+    }
+
+    int resent() {
+        return resent.get();
     }
 
     /** Adds the time a batch took to send and judge, to tell it from the time spent generating. */

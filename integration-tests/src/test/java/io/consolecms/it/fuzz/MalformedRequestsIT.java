@@ -40,6 +40,8 @@ class MalformedRequestsIT {
     private static final int MIN_BATCH = 15;
     private static final int MAX_BATCH = 25;
     private static final int LEAST_REQUESTS = 10_000;
+    /** Lost answers (see {@link #sendAndJudge}) tolerated: at most one per this many requests. */
+    private static final int LOST_AT_MOST_ONE_IN = 2_000;
     private static final ExecutorService CLIENTS = Executors.newFixedThreadPool(8);
 
     private static FuzzedHost current;
@@ -108,6 +110,13 @@ class MalformedRequestsIT {
         List<String> problems = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             RawRequest.Outcome outcome = outcome(answers.get(i));
+            if (outcome.lost()) {
+                // Once in many thousand concurrent requests the host closed a connection with no byte of answer and no
+                // line in its log (Jetty 12.1.14; see README, the host's HTTP server). The same request sent again
+                // must be answered; how often this happens is bounded after the property (HostStaysHealthy)
+                host.countResent();
+                outcome = batch.get(i).sendTo(host.baseUri());
+            }
             String answer = outcome.answer();
             if (outcome.serverError() || answer.contains("\tat ") || answer.contains("\n\tat")) {
                 String said = outcome.problem() != null ? outcome.problem()
@@ -149,9 +158,9 @@ class MalformedRequestsIT {
                 if (host == null) {
                     return result;
                 }
-                System.out.printf("fuzz on %s: %d requests in %d tries and %d s, %d s of it sending%n",
-                        host.database(), host.sent(), result.countTries(), host.age().toSeconds(),
-                        host.sending().toSeconds());
+                System.out.printf("fuzz on %s: %d requests in %d tries and %d s, %d s of it sending; %d answers lost"
+                                + " and their requests sent again%n", host.database(), host.sent(), result.countTries(),
+                        host.age().toSeconds(), host.sending().toSeconds(), host.resent());
                 if (result.status() != PropertyExecutionResult.Status.SUCCESSFUL || failed) {
                     return result; // the property's own failure is the one to report, not a log it left behind
                 }
@@ -159,6 +168,8 @@ class MalformedRequestsIT {
                     host.assertStillHealthy();
                     assertThat(host.sent()).as("requests sent on " + host.database())
                             .isGreaterThanOrEqualTo(LEAST_REQUESTS);
+                    assertThat(host.resent()).as("answers lost (connection closed with no byte) on " + host.database())
+                            .isLessThanOrEqualTo(host.sent() / LOST_AT_MOST_ONE_IN);
                 } catch (AssertionError unhealthy) {
                     return result.mapToFailed(unhealthy);
                 }

@@ -36,6 +36,11 @@ record RawRequest(String method, String target, List<Map.Entry<String, String>> 
         boolean serverError() {
             return problem != null || status >= 500 || status < 100 && status != -1;
         }
+
+        /** Whether the host closed the connection, once the request was sent, without a byte of answer. */
+        boolean lost() {
+            return status == 0 && problem == null && answer.isEmpty();
+        }
     }
 
     /** Sends this request to {@code base} and reads the answer until the host closes the connection. */
