@@ -33,6 +33,12 @@ record ClaimedDelivery(String id, String webhookId, String eventId, String event
         if (webhook.readAt() - webhookReadAt < 0) {
             return this;
         }
+        return of(id, webhookId, eventId, eventName, attempts, roundStart, body, webhook);
+    }
+
+    /** A delivery to be attempted with {@code webhook}'s settings (shared by the deliveries of one webhook). */
+    static ClaimedDelivery of(String id, String webhookId, String eventId, String eventName, int attempts,
+                              int roundStart, byte[] body, WebhookSnapshot webhook) {
         return new ClaimedDelivery(id, webhookId, eventId, eventName, attempts, roundStart, webhook.state(),
                 webhook.target(), webhook.secrets(), webhook.base64Ca(), webhook.proxyUrl(), body, webhook.rateLimit(),
                 webhook.readAt());

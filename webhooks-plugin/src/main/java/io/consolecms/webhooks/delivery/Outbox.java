@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -187,9 +188,10 @@ final class Outbox {
         try (PreparedStatement select = connection.prepareStatement(dueDeliveriesSql(excluded.size()))) {
             bindDue(select, now, excluded, limit);
             long readAt = System.nanoTime();
+            Map<String, ClaimedDelivery.WebhookSnapshot> webhooks = new HashMap<>();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    due.add(claimed(rows, readAt));
+                    due.add(claimed(rows, readAt, webhooks));
                 }
             }
         }
@@ -213,12 +215,22 @@ final class Outbox {
                 + " ORDER BY d.status, d.due_at LIMIT ?";
     }
 
-    private static ClaimedDelivery claimed(ResultSet rows, long readAt) throws SQLException {
-        return new ClaimedDelivery(rows.getString(1), rows.getString(2), rows.getString(3),
-                rows.getString(4), rows.getInt(5), rows.getInt(6), rows.getString(7), rows.getString(8),
-                SigningSecrets.stored(rows.getString(9), rows.getString(13), rows.getLong(14)),
-                rows.getString(10), forDelivery(rows.getString(11)), rows.getBytes(12), rows.getInt(15),
-                readAt);
+    /**
+     * One claimed row. The rows of one webhook in a query share one snapshot of it, so its secrets are decrypted once
+     * per query rather than once per delivery, and its CA is held once in memory however many deliveries wait.
+     */
+    private static ClaimedDelivery claimed(ResultSet rows, long readAt,
+                                           Map<String, ClaimedDelivery.WebhookSnapshot> webhooks) throws SQLException {
+        String webhookId = rows.getString(2);
+        ClaimedDelivery.WebhookSnapshot webhook = webhooks.get(webhookId);
+        if (webhook == null) {
+            webhook = new ClaimedDelivery.WebhookSnapshot(rows.getString(7), rows.getString(8),
+                    SigningSecrets.stored(rows.getString(9), rows.getString(13), rows.getLong(14)),
+                    rows.getString(10), forDelivery(rows.getString(11)), rows.getInt(15), readAt);
+            webhooks.put(webhookId, webhook);
+        }
+        return ClaimedDelivery.of(rows.getString(1), webhookId, rows.getString(3), rows.getString(4), rows.getInt(5),
+                rows.getInt(6), rows.getBytes(12), webhook);
     }
 
     /**
@@ -328,9 +340,10 @@ final class Outbox {
             }
             List<ClaimedDelivery> deliveries = new ArrayList<>();
             long readAt = System.nanoTime();
+            Map<String, ClaimedDelivery.WebhookSnapshot> webhooks = new HashMap<>();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    deliveries.add(claimed(rows, readAt));
+                    deliveries.add(claimed(rows, readAt, webhooks));
                 }
             }
             return deliveries;
@@ -343,7 +356,7 @@ final class Outbox {
      * ClaimedDelivery.WebhookSnapshot#deleted deleted}.
      */
     Map<String, ClaimedDelivery.WebhookSnapshot> webhooks(Collection<String> webhookIds) throws SQLException {
-        Map<String, ClaimedDelivery.WebhookSnapshot> found = new java.util.HashMap<>();
+        Map<String, ClaimedDelivery.WebhookSnapshot> found = new HashMap<>();
         List<String> all = List.copyOf(webhookIds);
         try (Connection connection = dataSource.getConnection()) {
             for (int from = 0; from < all.size(); from += CHUNK) {

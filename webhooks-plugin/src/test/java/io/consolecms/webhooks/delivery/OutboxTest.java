@@ -135,6 +135,27 @@ class OutboxTest {
     }
 
     @Test
+    void theDeliveriesOfOneWebhookInAClaimShareOneReadingOfItsSettings() throws Exception {
+        String first = db.webhook("project_created", "https://a.test/hook").secret("one").insert();
+        String second = db.webhook("project_created", "https://b.test/hook").secret("two").insert();
+        for (int i = 0; i < 3; i++) {
+            ingest.onEvent(projectCreated("acme", "p" + i));
+        }
+
+        List<ClaimedDelivery> claimed = outbox.claim("me", 10, LEASE, Set.of(), writer);
+
+        assertThat(claimed).hasSize(6);
+        List<ClaimedDelivery> ofFirst = claimed.stream().filter(d -> d.webhookId().equals(first)).toList();
+        List<ClaimedDelivery> ofSecond = claimed.stream().filter(d -> d.webhookId().equals(second)).toList();
+        assertThat(ofFirst).hasSize(3).allSatisfy(d -> assertThat(d.secrets()).isSameAs(ofFirst.get(0).secrets()));
+        assertThat(ofSecond).hasSize(3).allSatisfy(d -> assertThat(d.secrets()).isSameAs(ofSecond.get(0).secrets()));
+        assertThat(ofFirst.get(0).secrets().current()).isEqualTo("one");
+        assertThat(ofSecond.get(0).secrets().current()).isEqualTo("two");
+        assertThat(ofFirst).extracting(ClaimedDelivery::eventId)
+                .containsExactlyInAnyOrderElementsOf(ofSecond.stream().map(ClaimedDelivery::eventId).toList());
+    }
+
+    @Test
     void skipsWebhooksWhoseTargetIsBusyAndGivesClaimsBack() throws Exception {
         String busy = db.webhook("project_created", "http://a.test/").insert();
         String idle = db.webhook("project_created", "http://b.test/").insert();
