@@ -17,11 +17,14 @@ interface DeliveryHandoff {
     /** How long their lease lasts unless renewed. */
     Duration lease();
 
-    /** Takes a place for a delivery to {@code target}; {@code null} when there is no room. */
-    String reserve(String target);
+    /**
+     * Takes a place for a delivery to {@code target} of an event body {@code bodyBytes} long; {@code null} when there
+     * is no room.
+     */
+    String reserve(String target, int bodyBytes);
 
-    /** Gives back a place whose delivery was not committed. */
-    void unreserve(String place);
+    /** Gives back a place taken for {@code bodyBytes} whose delivery was not committed. */
+    void unreserve(String place, int bodyBytes);
 
     /** Fills a place with its committed delivery. */
     void admit(String place, ClaimedDelivery delivery);

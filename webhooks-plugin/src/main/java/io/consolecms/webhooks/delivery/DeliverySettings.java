@@ -105,6 +105,15 @@ public record DeliverySettings(RetrySchedule retrySchedule, Duration timeout, Li
     }
 
     /**
+     * How many bytes of event bodies one host holds in memory with its deliveries: a quarter of the heap it may use, so
+     * that a burst of large events (up to 1 MiB each) waits in the database rather than filling the heap. Counted as
+     * {@link #queueCapacity()} is, and shared among targets the same way.
+     */
+    public long queueBodyBytes() {
+        return Runtime.getRuntime().maxMemory() / 4;
+    }
+
+    /**
      * How long a claim on a delivery lasts: long enough for a queued attempt to wait its turn and run to its timeout,
      * short enough that a dead host's deliveries are soon made again by another.
      */

@@ -1,5 +1,6 @@
 package io.consolecms.webhooks.delivery;
 
+import io.consolecms.plugin.EventPublisher;
 import io.consolecms.webhooks.ObjectId;
 import java.net.URI;
 import java.sql.SQLException;
@@ -130,7 +131,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.scanInterval = Objects.requireNonNull(scanInterval, "scanInterval");
         this.queues = new TargetQueues(settings.perTarget(), settings.queuePerTarget(), settings.queueCapacity(),
-                settings::newBreaker, clock::millis, this::breakerOpened);
+                settings.queueBodyBytes(), settings::newBreaker, clock::millis, this::breakerOpened);
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, named("webhooks-timer"));
         timer.setRemoveOnCancelPolicy(true);
         this.timer = timer;
@@ -179,13 +180,13 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
      *     no room (the delivery waits in the database, unleased) or the target is not a URL
      */
     @Override
-    public String reserve(String target) {
+    public String reserve(String target, int bodyBytes) {
         String key = TargetQueues.key(target);
         if (key == null || stopping) {
             scanDue = true; // stored unleased, for a claim to settle or a later host to attempt
             return null;
         }
-        if (!queues.reserve(key)) {
+        if (!queues.reserve(key, bodyBytes)) {
             leftIn(key);
             return null;
         }
@@ -194,8 +195,8 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
 
     /** Gives back a place {@link #reserve} took, e.g. when the commit failed. */
     @Override
-    public void unreserve(String key) {
-        queues.unreserve(key);
+    public void unreserve(String key, int bodyBytes) {
+        queues.unreserve(key, bodyBytes);
     }
 
     /** Hands over a committed delivery, leased to {@link #owner()}, in the place {@link #reserve} took. */
@@ -382,7 +383,8 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
         while (!stopping && databaseHasWork) {
             scan |= scanDue;
             // at most what one claim returns: fewer rows than asked for below is taken as the end of what is due
-            int limit = Math.min(Outbox.MAX_CLAIM, scan ? queues.room() : queues.room(leftInDatabase.keySet()));
+            int limit = Math.min(Outbox.MAX_CLAIM, scan ? queues.room(EventPublisher.MAX_EVENT_BYTES)
+                    : queues.room(leftInDatabase.keySet(), EventPublisher.MAX_EVENT_BYTES));
             if (limit <= 0) {
                 scanDue |= scan;
                 return; // a recorded outcome frees room and wakes us
@@ -470,7 +472,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
             return;
         }
         webhookTargets.put(delivery.webhookId(), key);
-        if (queues.reserve(key)) {
+        if (queues.reserve(key, TargetQueues.bytes(delivery))) {
             admit(key, delivery);
         } else {
             giveBack.add(delivery.id());
@@ -577,7 +579,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
                 databaseHasWork = true;
                 wakeups.release();
             }
-            queues.release();
+            queues.release(delivery);
             if (leftInDatabase.containsKey(key)) {
                 // a target whose deliveries were left in the database has room again: a claim for it, not a scan
                 databaseHasWork = true;

@@ -117,7 +117,7 @@ public final class EventIngest implements EventListener {
             PreparedStatement insert = batches.of(Outbox.INSERT_DELIVERY);
             for (Match match : matches) {
                 String deliveryId = ObjectId.next();
-                String place = handoff.reserve(match.target());
+                String place = handoff.reserve(match.target(), event.json().length);
                 if (place == null) {
                     spilled = true;
                 } else {
@@ -144,7 +144,7 @@ public final class EventIngest implements EventListener {
 
         @Override
         public void rolledBack() {
-            placed.forEach(place -> handoff.unreserve(place.place()));
+            placed.forEach(place -> handoff.unreserve(place.place(), place.delivery().body().length));
             placed.clear();
             spilled = false;
         }

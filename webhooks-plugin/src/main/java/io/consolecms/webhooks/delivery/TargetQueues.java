@@ -22,10 +22,13 @@ import java.util.stream.Collectors;
  * {@code concurrency} attempts at once and holds its share of {@code perTarget} deliveries, queued or in flight (an
  * attempt that is over leaves its target's place at once, so that a draining target's next deliveries do not wait for
  * the commit of the last ones' outcomes); the host holds at most {@code capacity} in all, counting those whose outcome
- * waits to be stored. A target may go beyond its share while the host holds less than half its capacity: a backlog
- * drained to one target then keeps enough queued to cover the time its next claim takes, and whatever targets borrowed,
- * they leave half the host to the others' shares. So a dead or slow target ties up its share (or what it borrowed while
- * half the host was free) and no more, and what does not fit waits in the database. Thread-safe; no method blocks.
+ * waits to be stored. Their event bodies are bounded the same way, in bytes: the host holds at most {@code bodyBytes}
+ * of them and a target the same share of that (a tenth by default), so that a burst of large events cannot fill the
+ * heap; a delivery is always let in when the host or its target holds nothing else, whatever its size. A target may
+ * go beyond its share while the host holds less than half its capacity (of either): a backlog drained to one target
+ * then keeps enough queued to cover the time its next claim takes, and whatever targets borrowed, they leave half the
+ * host to the others' shares. So a dead or slow target ties up its share (or what it borrowed while half the host was
+ * free) and no more, and what does not fit waits in the database. Thread-safe; no method blocks.
  *
  * <p>Each target has a {@link CircuitBreaker}: while it is open, the target's deliveries wait here with their attempts
  * unspent (and, once the target holds all it may, the rest wait in the database, unclaimed); once its cool-down is over
@@ -47,8 +50,11 @@ final class TargetQueues {
     private final int concurrency;
     private final int perTarget;
     private final int capacity;
+    private final long bodyBytes;
+    private final long bodyBytesPerTarget;
     private final Map<String, Queue> queues = new HashMap<>();
     private int held;
+    private long heldBytes;
     private final Supplier<CircuitBreaker> newBreaker;
     private final LongSupplier clock;
     private final BreakerOpened onOpened;
@@ -58,18 +64,22 @@ final class TargetQueues {
     private final Map<String, Long> unhealthy = new ConcurrentHashMap<>();
 
     /**
+     * @param bodyBytes the most bytes of event bodies the host holds; a target holds the same share of it as of
+     *     {@code capacity}
      * @param newBreaker makes the breaker of a target that fails
      * @param clock epoch millis
      * @param onOpened told when a breaker opens, to {@link #resume} its target once the cool-down is over
      */
-    TargetQueues(int concurrency, int perTarget, int capacity, Supplier<CircuitBreaker> newBreaker, LongSupplier clock,
-                 BreakerOpened onOpened) {
-        if (concurrency < 1 || perTarget < 1 || capacity < perTarget) {
-            throw new IllegalArgumentException("need concurrency >= 1 and 1 <= perTarget <= capacity");
+    TargetQueues(int concurrency, int perTarget, int capacity, long bodyBytes, Supplier<CircuitBreaker> newBreaker,
+                 LongSupplier clock, BreakerOpened onOpened) {
+        if (concurrency < 1 || perTarget < 1 || capacity < perTarget || bodyBytes < 1) {
+            throw new IllegalArgumentException("need concurrency >= 1, 1 <= perTarget <= capacity and bodyBytes >= 1");
         }
         this.concurrency = Math.min(concurrency, perTarget);
         this.perTarget = perTarget;
         this.capacity = capacity;
+        this.bodyBytes = bodyBytes;
+        this.bodyBytesPerTarget = Math.max(1, bodyBytes / capacity * perTarget);
         this.newBreaker = newBreaker;
         this.clock = clock;
         this.onOpened = onOpened;
@@ -90,23 +100,35 @@ final class TargetQueues {
         }
     }
 
-    /** Takes a place for one delivery of {@code key}, if the target and the host have room. */
-    synchronized boolean reserve(String key) {
+    /**
+     * Takes a place for one delivery of {@code key} whose event body is {@code bytes} long, if the target and the host
+     * have room.
+     */
+    synchronized boolean reserve(String key, int bytes) {
         Queue queue = queues.computeIfAbsent(key, k -> new Queue());
-        if (held >= capacity || queue.held >= perTarget && !borrowing()) {
+        boolean hostFull = held >= capacity || held > 0 && heldBytes + bytes > bodyBytes;
+        boolean bytesFull = queue.held > 0 && queue.bytes + bytes > bodyBytesPerTarget;
+        if (hostFull || (queue.held >= perTarget || bytesFull) && !borrowing()) {
+            // full by its bytes until one of its deliveries leaves: claims pass over its backlog meanwhile
+            queue.bytesFull |= bytesFull;
             dropIfIdle(key, queue);
             return false;
         }
         queue.held++;
+        queue.bytes += bytes;
         held++;
+        heldBytes += bytes;
         return true;
     }
 
-    /** Gives back a place that {@link #reserve} took and that no delivery will use. */
-    synchronized void unreserve(String key) {
+    /** Gives back a place that {@link #reserve} took for {@code bytes} and that no delivery will use. */
+    synchronized void unreserve(String key, int bytes) {
         Queue queue = queues.get(key);
         queue.held--;
+        queue.bytes -= bytes;
+        queue.bytesFull = false;
         held--;
+        heldBytes -= bytes;
         dropIfIdle(key, queue);
     }
 
@@ -153,6 +175,8 @@ final class TargetQueues {
         Queue queue = queues.get(key);
         queue.running--;
         queue.held--;
+        queue.bytes -= bytes(delivery);
+        queue.bytesFull = false;
         CircuitBreaker breaker = breakers.get(key);
         if (breaker != null || Boolean.FALSE.equals(succeeded)) {
             if (breaker == null) {
@@ -232,6 +256,8 @@ final class TargetQueues {
             }
         }
         queue.held -= removed.size(); // the host's places are freed at their release
+        removed.forEach(delivery -> queue.bytes -= bytes(delivery));
+        queue.bytesFull &= removed.isEmpty();
         dropIfIdle(key, queue);
         return removed;
     }
@@ -259,8 +285,14 @@ final class TargetQueues {
      * Frees the host's place of a delivery whose outcome is stored (or that was given back), once its target's is free:
      * its attempt is {@link #finished}, or it was {@link #removeWaiting removed} from its queue.
      */
-    synchronized void release() {
+    synchronized void release(ClaimedDelivery delivery) {
         held--;
+        heldBytes -= bytes(delivery);
+    }
+
+    /** What a delivery counts for against {@code bodyBytes}: its event body. */
+    static int bytes(ClaimedDelivery delivery) {
+        return delivery.body() == null ? 0 : delivery.body().length;
     }
 
     private void dropIfIdle(String key, Queue queue) {
@@ -269,13 +301,16 @@ final class TargetQueues {
         }
     }
 
-    /** How many more deliveries the host may hold now. */
-    synchronized int room() {
-        return capacity - held;
+    /**
+     * How many more deliveries the host may hold now: a claim of that many rows, each with a body as large as an event
+     * may be ({@code largestBody}), stays within the bytes the host may still hold.
+     */
+    synchronized int room(int largestBody) {
+        return (int) Math.min(capacity - held, bodyRoom(largestBody));
     }
 
-    /** How many more deliveries the host may hold now for these targets together. */
-    synchronized int room(Collection<String> keys) {
+    /** How many more deliveries the host may hold now for these targets together (see {@link #room(int)}). */
+    synchronized int room(Collection<String> keys, int largestBody) {
         long room = 0;
         for (String key : keys) {
             Queue queue = queues.get(key);
@@ -284,12 +319,21 @@ final class TargetQueues {
         if (!keys.isEmpty() && borrowing()) {
             room = Math.max(room, capacity / 2 - held);
         }
-        return (int) Math.min(room, capacity - held);
+        return (int) Math.min(Math.min(room, capacity - held), bodyRoom(largestBody));
     }
 
-    /** Whether a target may take a place beyond its share: while the host holds less than half its capacity. */
+    /** How many bodies of {@code largestBody} bytes still fit; at least one while the host holds nothing. */
+    private long bodyRoom(int largestBody) {
+        long fit = Math.max(0, bodyBytes - heldBytes) / Math.max(1, largestBody);
+        return held == 0 ? Math.max(1, fit) : fit;
+    }
+
+    /**
+     * Whether a target may take a place beyond its share: while the host holds less than half its capacity, and less
+     * than half the body bytes it may hold.
+     */
     private boolean borrowing() {
-        return held < capacity / 2;
+        return held < capacity / 2 && heldBytes < bodyBytes / 2;
     }
 
     /** How many deliveries the host holds now. */
@@ -297,12 +341,18 @@ final class TargetQueues {
         return held;
     }
 
+    /** How many bytes of event bodies the host holds now. */
+    synchronized long heldBytes() {
+        return heldBytes;
+    }
+
     /** The targets that hold all they may: their further deliveries are left in the database for now. */
     synchronized Set<String> fullTargets() {
         if (borrowing()) {
             return new HashSet<>();
         }
-        return queues.entrySet().stream().filter(entry -> entry.getValue().held >= perTarget)
+        return queues.entrySet().stream().filter(entry -> entry.getValue().held >= perTarget
+                        || entry.getValue().bytesFull)
                 .map(Map.Entry::getKey).collect(Collectors.toSet());
     }
 
@@ -313,6 +363,11 @@ final class TargetQueues {
             drained.addAll(queue.waiting);
             queue.held -= queue.waiting.size();
             held -= queue.waiting.size();
+            for (ClaimedDelivery delivery : queue.waiting) {
+                queue.bytes -= bytes(delivery);
+                heldBytes -= bytes(delivery);
+            }
+            queue.bytesFull = false;
             queue.waiting.clear();
         }
         return drained;
@@ -322,6 +377,10 @@ final class TargetQueues {
         private final ArrayDeque<ClaimedDelivery> waiting = new ArrayDeque<>();
         private int running;
         private int held;
+        /** The event bytes of the deliveries counted in {@code held}. */
+        private long bytes;
+        /** Whether a delivery was refused for the target's share of bytes since one of its deliveries last left. */
+        private boolean bytesFull;
         /** The id of the delivery whose attempt is the target's probe, or {@code null}. */
         private String probe;
     }

@@ -22,12 +22,12 @@ final class DatabaseOnly implements DeliveryHandoff {
     }
 
     @Override
-    public String reserve(String target) {
+    public String reserve(String target, int bodyBytes) {
         return null;
     }
 
     @Override
-    public void unreserve(String place) {
+    public void unreserve(String place, int bodyBytes) {
         throw new AssertionError("no place was taken");
     }
 

@@ -205,12 +205,12 @@ class EventIngestTest {
             }
 
             @Override
-            public String reserve(String target) {
+            public String reserve(String target, int bodyBytes) {
                 return target.startsWith("http://a.test") ? "place-a" : null;
             }
 
             @Override
-            public void unreserve(String place) {
+            public void unreserve(String place, int bodyBytes) {
                 log.add("unreserve " + place);
             }
 
