@@ -1,6 +1,5 @@
 package io.consolecms.webhooks.delivery;
 
-import io.consolecms.plugin.EventPublisher;
 import io.consolecms.webhooks.ObjectId;
 import java.net.URI;
 import java.sql.SQLException;
@@ -383,8 +382,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
         while (!stopping && databaseHasWork) {
             scan |= scanDue;
             // at most what one claim returns: fewer rows than asked for below is taken as the end of what is due
-            int limit = Math.min(Outbox.MAX_CLAIM, scan ? queues.room(EventPublisher.MAX_EVENT_BYTES)
-                    : queues.room(leftInDatabase.keySet(), EventPublisher.MAX_EVENT_BYTES));
+            int limit = Math.min(Outbox.MAX_CLAIM, scan ? queues.room() : queues.room(leftInDatabase.keySet()));
             if (limit <= 0) {
                 scanDue |= scan;
                 return; // a recorded outcome frees room and wakes us

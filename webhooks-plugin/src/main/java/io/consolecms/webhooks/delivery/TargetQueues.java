@@ -301,16 +301,16 @@ final class TargetQueues {
         }
     }
 
-    /**
-     * How many more deliveries the host may hold now: a claim of that many rows, each with a body as large as an event
-     * may be ({@code largestBody}), stays within the bytes the host may still hold.
-     */
-    synchronized int room(int largestBody) {
-        return (int) Math.min(capacity - held, bodyRoom(largestBody));
+    /** How many more deliveries the host may hold now: none while it holds all the body bytes it may. */
+    synchronized int room() {
+        return bytesFull() ? 0 : capacity - held;
     }
 
-    /** How many more deliveries the host may hold now for these targets together (see {@link #room(int)}). */
-    synchronized int room(Collection<String> keys, int largestBody) {
+    /** How many more deliveries the host may hold now for these targets together (see {@link #room()}). */
+    synchronized int room(Collection<String> keys) {
+        if (bytesFull()) {
+            return 0;
+        }
         long room = 0;
         for (String key : keys) {
             Queue queue = queues.get(key);
@@ -319,13 +319,11 @@ final class TargetQueues {
         if (!keys.isEmpty() && borrowing()) {
             room = Math.max(room, capacity / 2 - held);
         }
-        return (int) Math.min(Math.min(room, capacity - held), bodyRoom(largestBody));
+        return (int) Math.min(room, capacity - held);
     }
 
-    /** How many bodies of {@code largestBody} bytes still fit; at least one while the host holds nothing. */
-    private long bodyRoom(int largestBody) {
-        long fit = Math.max(0, bodyBytes - heldBytes) / Math.max(1, largestBody);
-        return held == 0 ? Math.max(1, fit) : fit;
+    private boolean bytesFull() {
+        return held > 0 && heldBytes >= bodyBytes;
     }
 
     /**
