@@ -6,7 +6,9 @@ import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.consolecms.plugin.PluginSettings.InvalidSettingException;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import javax.sql.DataSource;
 
 /** The host's connection pool over the configured JDBC database; shared with the plugins. */
@@ -49,10 +51,17 @@ public final class Database implements AutoCloseable {
         return pool;
     }
 
-    /** Whether the database answers now. */
+    /**
+     * Whether the database answers a statement now. A pooled connection's own check is not enough: an embedded H2 that
+     * cannot write (a full disk) closes its store underneath the open sessions, whose every statement fails from then
+     * on, while they still say they are valid.
+     */
     public boolean answers() {
-        try (Connection connection = pool.getConnection()) {
-            return connection.isValid(VALIDATION_SECONDS);
+        try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+            statement.setQueryTimeout(VALIDATION_SECONDS);
+            try (ResultSet rows = statement.executeQuery("SELECT 1")) {
+                return rows.next();
+            }
         } catch (SQLException | RuntimeException e) {
             return false;
         }
