@@ -9,6 +9,7 @@ import io.consolecms.it.Api.Reply;
 import io.consolecms.it.HostProcess;
 import io.consolecms.it.HungTarget;
 import io.consolecms.it.Receiver;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,10 +38,7 @@ class LargeEventsIT {
     void aBurstOfLargeEventsToAHungTargetWaitsInTheDatabaseAndTheHostServesTheOthers() throws Exception {
         try (HungTarget hung = HungTarget.start();
              Receiver healthy = Receiver.start(null);
-             HostProcess host = HostProcess.withWebhooksPlugin(tmp)
-                     .jvmOptions("-Xmx256m")
-                     .env("CMS_WEBHOOKS_ALLOW_NETWORKS", "127.0.0.0/8")
-                     .env("CMS_WEBHOOKS_TIMEOUT", "60s")) {
+             HostProcess host = smallHeapHost()) {
             host.start();
             Api api = host.api();
             String hungWebhook = create(api, "{\"eventName\":\"service_created\",\"target\":\"" + hung.url("/hangs")
@@ -64,6 +62,42 @@ class LargeEventsIT {
                     .as("the hung target's deliveries wait").isNotEmpty();
             assertThat(host.logText()).doesNotContain("OutOfMemoryError").doesNotContain("database has been closed");
         }
+    }
+
+    /**
+     * The same burst to a target that answers slowly while it comes, then at once: the deliveries that waited in the
+     * database are read back as room frees up, never more event bodies at a time than the host may hold. Before, a
+     * claim read as many rows as the target had places (up to 500) with their bodies in one result, and the host ran
+     * out of memory while the events were still being published; its database closed, and nothing more was delivered.
+     */
+    @Test
+    void aBacklogOfLargeEventsIsReadBackWithinTheHeapAndAllOfItArrives() throws Exception {
+        try (Receiver slow = Receiver.start(null).delay(Duration.ofSeconds(2));
+             HostProcess host = smallHeapHost()) {
+            host.start();
+            Api api = host.api();
+            create(api, "{\"eventName\":\"service_created\",\"target\":\"" + slow.url("/slow") + "\"}");
+
+            publishLargeEvents(api);
+            slow.delay(Duration.ZERO);
+
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                    .alias("every large event arrives")
+                    .until(() -> slow.requests().stream().map(request -> request.header("webhook-id")).distinct()
+                            .count() >= LARGE_EVENTS || !host.isAlive());
+            assertThat(host.isAlive()).isTrue();
+            assertThat(api.get("/health").status()).isEqualTo(200);
+            assertThat(host.logText()).doesNotContain("OutOfMemory").doesNotContain("Out of memory")
+                    .doesNotContain("database has been closed");
+        }
+    }
+
+    /** A host with a 256 MiB heap, less than the burst's bodies, and attempts that may wait a minute. */
+    private HostProcess smallHeapHost() throws IOException {
+        return HostProcess.withWebhooksPlugin(tmp)
+                .jvmOptions("-Xmx256m")
+                .env("CMS_WEBHOOKS_ALLOW_NETWORKS", "127.0.0.0/8")
+                .env("CMS_WEBHOOKS_TIMEOUT", "60s");
     }
 
     /** Publishes the large events from several threads: every one must be acknowledged (202). */

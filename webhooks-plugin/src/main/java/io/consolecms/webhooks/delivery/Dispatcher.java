@@ -381,9 +381,11 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
         boolean scan = false;
         while (!stopping && databaseHasWork) {
             scan |= scanDue;
-            // at most what one claim returns: fewer rows than asked for below is taken as the end of what is due
+            // at most what one claim returns: fewer rows than asked for below is taken as the end of what is due. Nor
+            // more event bodies than the host may take: a claim's rows are all in memory at once
             int limit = Math.min(Outbox.MAX_CLAIM, scan ? queues.room() : queues.room(leftInDatabase.keySet()));
-            if (limit <= 0) {
+            long bytes = scan ? queues.bytesRoom() : queues.bytesRoom(leftInDatabase.keySet());
+            if (limit <= 0 || bytes <= 0) {
                 scanDue |= scan;
                 return; // a recorded outcome frees room and wakes us
             }
@@ -392,7 +394,10 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
             long stamp = leftStamps.get();
             Set<String> excluded = excludedWebhooks();
             Set<String> knownLeft = scan ? Set.copyOf(leftInDatabase.keySet()) : Set.of(); // only scans use it
-            List<ClaimedDelivery> claimed = outbox.claim(owner, limit, settings.lease(), excluded, writer);
+            List<ClaimedDelivery> claimed = outbox.claim(owner, limit, settings.lease(), excluded, bytes, writer);
+            // a claim that stopped at either bound says nothing of what is left: there may be more
+            boolean whole = claimed.size() >= limit
+                    || claimed.stream().mapToLong(TargetQueues::bytes).sum() >= bytes;
             if (scan) {
                 // a scan that reads past the backlog of full targets and finds nothing else is not repeated every
                 // interval: it reads every row of that backlog, so it backs off until something is woken, up to
@@ -407,7 +412,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
                 // a scan goes on while it fills whole claims. Events spilled meanwhile also say the database has
                 // work, but theirs is their full targets' (claimed when these have room): reading past those
                 // targets' backlog again at each spill kept a core busy while a dead target's backlog grew
-                scan = claimed.size() >= limit;
+                scan = whole;
             }
             List<String> giveBack = new ArrayList<>();
             long now = clock.millis();
@@ -416,7 +421,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
             }
             outbox.release(owner, giveBack);
             metrics.claimed(claimed.size(), giveBack.size());
-            if (claimed.size() < limit) {
+            if (!whole) {
                 // nothing more is due but the excluded webhooks' deliveries: targets left before this claim began
                 // have nothing left in the database, unless they are full
                 Set<String> full = queues.fullTargets();

@@ -104,6 +104,16 @@ final class Outbox {
      */
     List<ClaimedDelivery> claim(String owner, int limit, Duration lease, Collection<String> excludedWebhooks)
             throws SQLException {
+        return claim(owner, limit, lease, excludedWebhooks, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #claim(String, int, Duration, Collection)}, reading no more event bodies than {@code bodyBytes} (but
+     * always one delivery, whatever its size): a claim's rows are held in memory at once, and 500 rows of 1 MiB events
+     * do not fit a small heap.
+     */
+    List<ClaimedDelivery> claim(String owner, int limit, Duration lease, Collection<String> excludedWebhooks,
+                                long bodyBytes) throws SQLException {
         if (limit <= 0) {
             return List.of();
         }
@@ -113,9 +123,10 @@ final class Outbox {
             // at once take different deliveries instead of waiting on each other. Elsewhere the conditional update
             // alone keeps claims exclusive.
             if (!isPostgres(connection)) {
-                return claimLoaded(connection, owner, now, limit, now + lease.toMillis(), excludedWebhooks);
+                return claimLoaded(connection, owner, now, limit, now + lease.toMillis(), excludedWebhooks,
+                        bodyBytes);
             }
-            List<String> candidates = dueIds(connection, now, limit, excludedWebhooks);
+            List<String> candidates = dueIds(connection, now, limit, excludedWebhooks, bodyBytes);
             if (candidates.isEmpty()) {
                 return List.of();
             }
@@ -132,16 +143,22 @@ final class Outbox {
      */
     List<ClaimedDelivery> claim(String owner, int limit, Duration lease, Collection<String> excludedWebhooks,
                                 GroupCommit writer) throws SQLException, InterruptedException {
+        return claim(owner, limit, lease, excludedWebhooks, Long.MAX_VALUE, writer);
+    }
+
+    /** As {@link #claim(String, int, Duration, Collection, GroupCommit)}, within {@code bodyBytes} (see above). */
+    List<ClaimedDelivery> claim(String owner, int limit, Duration lease, Collection<String> excludedWebhooks,
+                                long bodyBytes, GroupCommit writer) throws SQLException, InterruptedException {
         if (limit <= 0) {
             return List.of();
         }
         if (postgres()) {
-            return claim(owner, limit, lease, excludedWebhooks);
+            return claim(owner, limit, lease, excludedWebhooks, bodyBytes);
         }
         long now = clock.millis();
         List<ClaimedDelivery> due;
         try (Connection connection = dataSource.getConnection()) {
-            due = dueDeliveries(connection, now, limit, excludedWebhooks);
+            due = dueDeliveries(connection, now, limit, excludedWebhooks, bodyBytes);
         }
         if (due.isEmpty()) {
             return List.of();
@@ -170,8 +187,9 @@ final class Outbox {
      * the claim: H2 tests each row against every id of the list.
      */
     private static List<ClaimedDelivery> claimLoaded(Connection connection, String owner, long now, int limit,
-                                                     long expiresAt, Collection<String> excluded) throws SQLException {
-        List<ClaimedDelivery> due = dueDeliveries(connection, now, limit, excluded);
+                                                     long expiresAt, Collection<String> excluded, long bodyBytes)
+            throws SQLException {
+        List<ClaimedDelivery> due = dueDeliveries(connection, now, limit, excluded, bodyBytes);
         if (due.isEmpty()) {
             return List.of();
         }
@@ -181,21 +199,40 @@ final class Outbox {
         return due;
     }
 
-    /** H2: the due, free deliveries with what their attempts need, oldest due first. */
+    /**
+     * H2: the due, free deliveries with what their attempts need, oldest due first, until their bodies reach {@code
+     * bodyBytes}. H2 builds the whole result of a query in memory before the first row unless the session executes
+     * queries lazily, so the claim does, and stops reading at the budget: with 1 MiB events, the 500 rows a claim asks
+     * for ran a host with {@code -Xmx256m} out of memory, and H2 then closed the database.
+     */
     private static List<ClaimedDelivery> dueDeliveries(Connection connection, long now, int limit,
-                                                       Collection<String> excluded) throws SQLException {
+                                                       Collection<String> excluded, long bodyBytes)
+            throws SQLException {
         List<ClaimedDelivery> due = new ArrayList<>();
+        lazily(connection, true);
         try (PreparedStatement select = connection.prepareStatement(dueDeliveriesSql(excluded.size()))) {
             bindDue(select, now, excluded, limit);
             long readAt = System.nanoTime();
             Map<String, ClaimedDelivery.WebhookSnapshot> webhooks = new HashMap<>();
+            long bytes = 0;
             try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    due.add(claimed(rows, readAt, webhooks));
+                while (bytes < bodyBytes && rows.next()) {
+                    ClaimedDelivery delivery = claimed(rows, readAt, webhooks);
+                    due.add(delivery);
+                    bytes += TargetQueues.bytes(delivery);
                 }
             }
+        } finally {
+            lazily(connection, false);
         }
         return due;
+    }
+
+    /** H2: whether this session's queries give their rows as they are read rather than once all are. */
+    private static void lazily(Connection connection, boolean lazy) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET LAZY_QUERY_EXECUTION " + lazy);
+        }
     }
 
     /** The columns {@link #claimed} reads, from deliveries d, their events e and their webhooks w. */
@@ -289,8 +326,8 @@ final class Outbox {
     }
 
     /**
-     * PostgreSQL's query of due, free deliveries, row-locked, skipping rows other hosts are claiming: parameters now,
-     * now, the excluded webhook ids, the limit.
+     * PostgreSQL's query of due, free deliveries (their ids and the sizes of their event bodies), row-locked, skipping
+     * rows other hosts are claiming: parameters now, now, the excluded webhook ids, the limit.
      *
      * <p>due_at is when a row may next be claimed: its next attempt, or the end of its lease while leased. So the
      * index range read here holds no row that some host holds (a backlog held in memory is not read past again at
@@ -299,7 +336,8 @@ final class Outbox {
      * due_at" alone it read and sorted every due row at each claim.
      */
     static String dueSql(int excluded) {
-        return "SELECT id FROM webhook_deliveries WHERE status = 'pending' AND due_at <= ? AND " + FREE
+        return "SELECT id, (SELECT OCTET_LENGTH(e.body) FROM webhook_events e WHERE e.id = webhook_deliveries.event_id)"
+                + " FROM webhook_deliveries WHERE status = 'pending' AND due_at <= ? AND " + FREE
                 + (excluded == 0 ? "" : " AND webhook_id NOT IN (" + placeholders(excluded) + ")")
                 + " ORDER BY status, due_at LIMIT ? FOR UPDATE SKIP LOCKED";
     }
@@ -316,14 +354,20 @@ final class Outbox {
         select.setInt(index, Math.min(limit, MAX_CLAIM));
     }
 
-    private static List<String> dueIds(Connection connection, long now, int limit, Collection<String> excluded)
-            throws SQLException {
+    /**
+     * PostgreSQL: the ids of the due, free deliveries, oldest due first, until their bodies reach {@code bodyBytes}
+     * (always one); the rows read beyond stay free, their locks released at the claim's commit.
+     */
+    private static List<String> dueIds(Connection connection, long now, int limit, Collection<String> excluded,
+                                       long bodyBytes) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(dueSql(excluded.size()))) {
             bindDue(select, now, excluded, limit);
             List<String> ids = new ArrayList<>();
+            long bytes = 0;
             try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
+                while (bytes < bodyBytes && rows.next()) {
                     ids.add(rows.getString(1));
+                    bytes += rows.getLong(2);
                 }
             }
             return ids;

@@ -322,6 +322,27 @@ final class TargetQueues {
         return (int) Math.min(room, capacity - held);
     }
 
+    /** How many more bytes of event bodies the host may hold now: what a scan's claim may read. */
+    synchronized long bytesRoom() {
+        return Math.max(0, bodyBytes - heldBytes);
+    }
+
+    /**
+     * How many more bytes of event bodies the host may hold now for these targets together, by the rules of {@link
+     * #room(Collection)}: what a claim for them may read.
+     */
+    synchronized long bytesRoom(Collection<String> keys) {
+        long room = 0;
+        for (String key : keys) {
+            Queue queue = queues.get(key);
+            room += queue == null ? bodyBytesPerTarget : Math.max(0, bodyBytesPerTarget - queue.bytes);
+        }
+        if (!keys.isEmpty() && borrowing()) {
+            room = Math.max(room, bodyBytes / 2 - heldBytes);
+        }
+        return Math.max(0, Math.min(room, bodyBytes - heldBytes));
+    }
+
     private boolean bytesFull() {
         return held > 0 && heldBytes >= bodyBytes;
     }

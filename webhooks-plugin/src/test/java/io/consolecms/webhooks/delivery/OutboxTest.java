@@ -88,6 +88,21 @@ class OutboxTest {
     }
 
     @Test
+    void aClaimReadsNoMoreEventBodiesThanItMayButAlwaysOneDelivery() throws Exception {
+        db.webhook("project_created", "http://a.test/").insert();
+        for (int i = 0; i < 10; i++) {
+            ingest.onEvent(projectCreated("acme", "p" + i));
+        }
+        long body = TargetQueues.bytes(outbox.claim("peek", 1, Duration.ZERO, Set.of()).get(0));
+
+        // the claim stops reading once its bodies reach the budget: the rows beyond stay claimable
+        assertThat(outbox.claim("me", 10, LEASE, Set.of(), 2 * body + 1, writer)).hasSize(3);
+        assertThat(outbox.claim("me", 10, LEASE, Set.of(), 2 * body)).hasSize(2);
+        assertThat(outbox.claim("me", 10, LEASE, Set.of(), 1)).hasSize(1);
+        assertThat(outbox.claim("me", 10, LEASE, Set.of())).hasSize(4);
+    }
+
+    @Test
     void claimsOnlyDueDeliveriesWhoseLeaseIsFreeOrExpired() throws Exception {
         String free = db.webhook("project_created", "http://a.test/").tenant("a").insert();
         String expired = db.webhook("project_created", "http://b.test/").tenant("b").insert();

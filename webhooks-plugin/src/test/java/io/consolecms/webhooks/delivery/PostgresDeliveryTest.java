@@ -83,6 +83,23 @@ class PostgresDeliveryTest {
     }
 
     @Test
+    void aClaimReadsNoMoreEventBodiesThanItMayButAlwaysOneDelivery() throws Exception {
+        db.webhook("project_created", "http://a.test/").insert();
+        for (int i = 0; i < 10; i++) {
+            ingest.onEvent(projectCreated("acme", "p" + i));
+        }
+        Outbox outbox = new Outbox(db.dataSource, Clock.systemUTC());
+        Duration lease = Duration.ofMinutes(1);
+        long body = TargetQueues.bytes(outbox.claim("peek", 1, Duration.ZERO, Set.of()).get(0));
+
+        // the claim stops at the budget: the rows read beyond are neither leased nor loaded
+        assertThat(outbox.claim("me", 10, lease, Set.of(), 2 * body + 1, writer)).hasSize(3);
+        assertThat(outbox.claim("me", 10, lease, Set.of(), 2 * body)).hasSize(2);
+        assertThat(outbox.claim("me", 10, lease, Set.of(), 1)).hasSize(1);
+        assertThat(outbox.claim("me", 10, lease, Set.of())).hasSize(4);
+    }
+
+    @Test
     void hostsClaimingAtOnceNeverClaimTheSameDelivery() throws Exception {
         for (int i = 0; i < 10; i++) {
             db.webhook("project_created", "http://h" + i + ".test/").insert();

@@ -134,6 +134,24 @@ class TargetQueuesTest {
     }
 
     @Test
+    void aClaimMayReadTheBodyBytesItsTargetsMayStillTake() {
+        // 1,000 bytes in all, a target's share 100, borrowing while less than 500 are held
+        TargetQueues queues = queues(1, 10, 100, 1000);
+        String a = "http://a.test:80";
+        String b = "http://b.test:80";
+        assertThat(queues.bytesRoom(List.of(a))).as("borrowing: half the host").isEqualTo(500);
+        assertThat(queues.reserve(a, 300)).isTrue();
+        assertThat(queues.bytesRoom(List.of(a))).as("still borrowing").isEqualTo(200);
+        assertThat(queues.reserve(a, 300)).isTrue();
+        assertThat(queues.bytesRoom(List.of(a))).as("a is past its share, nobody borrows at 600").isZero();
+        assertThat(queues.bytesRoom(List.of(a, b))).as("b's share").isEqualTo(100);
+        assertThat(queues.bytesRoom()).as("a scan: what the host may still hold").isEqualTo(400);
+        assertThat(queues.reserve(b, 400)).isTrue();
+        assertThat(queues.bytesRoom()).isZero();
+        assertThat(queues.bytesRoom(List.of("http://c.test:80"))).as("the host holds all it may").isZero();
+    }
+
+    @Test
     void aBodyLargerThanTheHostMayHoldIsLetInWhenTheHostHoldsNothingElse() {
         TargetQueues queues = queues(1, 10, 100, 1000);
         String a = "http://a.test:80";
