@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -308,18 +309,7 @@ final class TargetQueues {
 
     /** How many more deliveries the host may hold now for these targets together (see {@link #room()}). */
     synchronized int room(Collection<String> keys) {
-        if (bytesFull()) {
-            return 0;
-        }
-        long room = 0;
-        for (String key : keys) {
-            Queue queue = queues.get(key);
-            room += queue == null ? perTarget : Math.max(0, perTarget - queue.held);
-        }
-        if (!keys.isEmpty() && borrowing()) {
-            room = Math.max(room, capacity / 2 - held);
-        }
-        return (int) Math.min(room, capacity - held);
+        return bytesFull() ? 0 : (int) shareRoom(keys, perTarget, queue -> queue.held, capacity, held);
     }
 
     /** How many more bytes of event bodies the host may hold now: what a scan's claim may read. */
@@ -332,15 +322,29 @@ final class TargetQueues {
      * #room(Collection)}: what a claim for them may read.
      */
     synchronized long bytesRoom(Collection<String> keys) {
+        return shareRoom(keys, bodyBytesPerTarget, queue -> queue.bytes, bodyBytes, heldBytes);
+    }
+
+    /**
+     * What these targets may still take of one bound (places or body bytes): what is left of each one's share, or
+     * while targets may borrow, up to half the host's; never more than the host has left.
+     *
+     * @param share a target's share of the bound
+     * @param used what a target's queue holds of it
+     * @param total the host's bound
+     * @param hostHeld what the host holds of it
+     */
+    private long shareRoom(Collection<String> keys, long share, ToLongFunction<Queue> used, long total,
+                           long hostHeld) {
         long room = 0;
         for (String key : keys) {
             Queue queue = queues.get(key);
-            room += queue == null ? bodyBytesPerTarget : Math.max(0, bodyBytesPerTarget - queue.bytes);
+            room += queue == null ? share : Math.max(0, share - used.applyAsLong(queue));
         }
         if (!keys.isEmpty() && borrowing()) {
-            room = Math.max(room, bodyBytes / 2 - heldBytes);
+            room = Math.max(room, total / 2 - hostHeld);
         }
-        return Math.max(0, Math.min(room, bodyBytes - heldBytes));
+        return Math.max(0, Math.min(room, total - hostHeld));
     }
 
     private boolean bytesFull() {
