@@ -29,6 +29,8 @@ interface DeliveryHandoff {
     /** Fills a place with its committed delivery. */
     void admit(String place, ClaimedDelivery delivery);
 
-    /** Says that committed deliveries got no place and wait in the database. */
-    void spilled();
+    /**
+     * Says that committed deliveries got no place and wait in the database, due from {@code dueAt} (epoch ms).
+     */
+    void spilled(long dueAt);
 }

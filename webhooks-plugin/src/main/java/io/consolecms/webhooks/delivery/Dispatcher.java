@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -119,6 +120,27 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
     private final AtomicLong leftStamps = new AtomicLong();
     private long nextRenewal;
     private long nextRefresh;
+    /**
+     * Whether claims take deliveries without a lease in the database (an embedded H2, which no other host opens): the
+     * claimer then reads the due index on from {@link #claimCursor}, and skips what {@link #held} holds.
+     */
+    private volatile boolean unleased;
+    /** Where the next claim without leases reads the due index from (claimer thread only). */
+    private long claimCursor = Long.MIN_VALUE;
+    /**
+     * The earliest due time at which a delivery may have become claimable behind {@link #claimCursor} since the last
+     * claim (a spill, a give-back, a retry falling due, a scan), or {@code Long.MAX_VALUE}: taken by the next claim.
+     */
+    private final AtomicLong cursorFloor = new AtomicLong(Long.MAX_VALUE);
+    /** The webhooks the last claim left out: one that is no longer left out has rows behind the cursor. */
+    private Set<String> lastExcluded = Set.of();
+    /** Guards {@link #forgottenWhileReading} and each removal from {@link #held}. */
+    private final Object claimGuard = new Object();
+    /**
+     * While a claim without leases reads, the deliveries this host forgot meanwhile: the read may have seen one of
+     * them before its outcome was committed, so the claim drops them rather than attempting a delivery twice.
+     */
+    private Set<String> forgottenWhileReading;
 
     Dispatcher(Outbox outbox, GroupCommit writer, DeliverySender sender, DeliverySettings settings,
                DeliveryMetrics metrics, Clock clock, Duration scanInterval) {
@@ -149,6 +171,12 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
 
     /** Starts the claiming and recording threads; deliveries already due are claimed at once. */
     void start() {
+        try {
+            unleased = outbox.claimsWithoutLeases();
+        } catch (SQLException unknown) {
+            LOG.warn("Could not tell whether this host alone opens the database; claims take leases: {}",
+                    unknown.toString());
+        }
         recorder.start();
         claimer.start();
         wake();
@@ -156,6 +184,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
 
     /** Says the database may hold due deliveries (e.g. redelivered ones): claims now. Never blocks; any thread. */
     public void wake() {
+        lowerCursor(Long.MIN_VALUE);
         scanDue = true;
         databaseHasWork = true;
         scanBackoff = 0;
@@ -182,6 +211,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
     public String reserve(String target, int bodyBytes) {
         String key = TargetQueues.key(target);
         if (key == null || stopping) {
+            lowerCursor(Long.MIN_VALUE);
             scanDue = true; // stored unleased, for a claim to settle or a later host to attempt
             return null;
         }
@@ -255,8 +285,14 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
 
     /** Says that deliveries were stored unleased for lack of room: they are claimed as room frees up. */
     @Override
-    public void spilled() {
+    public void spilled(long dueAt) {
+        lowerCursor(dueAt);
         databaseHasWork = true;
+    }
+
+    /** Says that a delivery due from {@code dueAt} may wait in the database behind where claims read on from. */
+    private void lowerCursor(long dueAt) {
+        cursorFloor.accumulateAndGet(dueAt, Math::min);
     }
 
     private void claimLoop() {
@@ -294,12 +330,13 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
         long now = clock.millis();
         if (now >= lastScan + Math.max(scanInterval.toMillis(), scanBackoff)) {
             lastScan = now;
+            lowerCursor(Long.MIN_VALUE); // a scan reads whatever is due, from the start
             scanDue = true; // a scan: retries of earlier runs, other hosts' expired leases
             databaseHasWork = true;
         }
         synchronized (soonRetries) {
             while (!soonRetries.isEmpty() && soonRetries.peek() <= now) {
-                soonRetries.poll();
+                lowerCursor(soonRetries.poll());
                 scanDue = true;
                 databaseHasWork = true;
             }
@@ -363,6 +400,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
         }
         if (!giveBack.isEmpty()) {
             outbox.release(owner, giveBack);
+            lowerCursor(Long.MIN_VALUE);
             scanDue = true;
             databaseHasWork = true;
         }
@@ -394,10 +432,18 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
             long stamp = leftStamps.get();
             Set<String> excluded = excludedWebhooks();
             Set<String> knownLeft = scan ? Set.copyOf(leftInDatabase.keySet()) : Set.of(); // only scans use it
-            List<ClaimedDelivery> claimed = outbox.claim(owner, limit, settings.lease(), excluded, bytes, writer);
-            // a claim that stopped at either bound says nothing of what is left: there may be more
-            boolean whole = claimed.size() >= limit
-                    || claimed.stream().mapToLong(TargetQueues::bytes).sum() >= bytes;
+            List<ClaimedDelivery> claimed;
+            boolean whole; // a claim that stopped at either bound says nothing of what is left: there may be more
+            long givenBackFrom = Long.MIN_VALUE;
+            if (unleased) {
+                Outbox.Unleased read = claimUnleased(limit, excluded, bytes);
+                claimed = read.deliveries();
+                whole = read.more();
+                givenBackFrom = read.firstDueAt();
+            } else {
+                claimed = outbox.claim(owner, limit, settings.lease(), excluded, bytes, writer);
+                whole = claimed.size() >= limit || claimed.stream().mapToLong(TargetQueues::bytes).sum() >= bytes;
+            }
             if (scan) {
                 // a scan that reads past the backlog of full targets and finds nothing else is not repeated every
                 // interval: it reads every row of that backlog, so it backs off until something is woken, up to
@@ -419,7 +465,13 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
             for (ClaimedDelivery delivery : claimed) {
                 dispatch(delivery, now, giveBack);
             }
-            outbox.release(owner, giveBack);
+            if (unleased) {
+                if (!giveBack.isEmpty()) {
+                    lowerCursor(givenBackFrom); // nothing to give back in the database: they were never leased
+                }
+            } else {
+                outbox.release(owner, giveBack);
+            }
             metrics.claimed(claimed.size(), giveBack.size());
             if (!whole) {
                 // nothing more is due but the excluded webhooks' deliveries: targets left before this claim began
@@ -430,6 +482,52 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
                 databaseHasWork = true; // a full batch: there may be more
             }
         }
+    }
+
+    /**
+     * Reads due deliveries without leasing them, on from where the last claim stopped (or from an earlier due time that
+     * {@link #lowerCursor} noted). What this host holds is skipped; so is what it forgot while the read ran, which the
+     * read may have seen before its outcome was stored (a claim by lease checked that in the database).
+     */
+    private Outbox.Unleased claimUnleased(int limit, Set<String> excluded, long bytes) throws SQLException {
+        claimCursor = Math.min(claimCursor, cursorFloor.getAndSet(Long.MAX_VALUE));
+        if (!excluded.containsAll(lastExcluded)) {
+            claimCursor = Long.MIN_VALUE; // a webhook left out before is not now: its rows lie behind the cursor
+        }
+        lastExcluded = excluded;
+        Set<String> forgotten = new HashSet<>();
+        synchronized (claimGuard) {
+            forgottenWhileReading = forgotten;
+        }
+        Outbox.Unleased read;
+        try {
+            read = outbox.claimUnleased(claimCursor, limit, excluded, bytes, held::containsKey, held.size());
+        } finally {
+            synchronized (claimGuard) {
+                forgottenWhileReading = null;
+            }
+        }
+        if (read.lastDueAt() != Long.MIN_VALUE) {
+            claimCursor = read.lastDueAt();
+        }
+        List<ClaimedDelivery> fresh = new ArrayList<>(read.deliveries().size());
+        boolean dropped = false;
+        synchronized (claimGuard) {
+            for (ClaimedDelivery delivery : read.deliveries()) {
+                if (forgotten.contains(delivery.id())) {
+                    dropped = true;
+                } else if (held.containsKey(delivery.id())) {
+                    reclaimed.add(delivery.id()); // claimed again once this host forgets it: see dispatch
+                } else {
+                    fresh.add(delivery);
+                }
+            }
+        }
+        if (dropped) {
+            lowerCursor(read.firstDueAt()); // read again, as it is now, by the next claim
+            databaseHasWork = true;
+        }
+        return new Outbox.Unleased(fresh, read.firstDueAt(), read.lastDueAt(), read.more());
     }
 
     /** Whether a claim brought deliveries other than those of targets known to have some left in the database. */
@@ -574,9 +672,16 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
 
     /** Frees the place of a delivery this host no longer holds (its outcome is stored, or it was given back). */
     private void forget(ClaimedDelivery delivery) {
-        String key = held.remove(delivery.id());
+        String key;
+        synchronized (claimGuard) {
+            key = held.remove(delivery.id());
+            if (key != null && forgottenWhileReading != null) {
+                forgottenWhileReading.add(delivery.id());
+            }
+        }
         if (key != null) {
             if (reclaimed.remove(delivery.id())) {
+                lowerCursor(Long.MIN_VALUE);
                 toRelease.add(delivery.id());
                 scanDue = true;
                 databaseHasWork = true;
@@ -629,6 +734,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
                 LOG.warn("Could not record the outcome of webhook delivery {}; it is attempted again once its lease"
                         + " expires: {}", settlements.get(0).outcome().delivery().id(), failure.toString());
                 forget(settlements.get(0).outcome().delivery());
+                lowerCursor(Long.MIN_VALUE); // still pending, where claims may have read past it
                 return;
             }
             LOG.warn("Could not record {} webhook delivery outcomes at once; recording them one by one: {}",
@@ -650,7 +756,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
      */
     private List<Settlement> store(List<Settlement> settlements) throws SQLException, InterruptedException {
         List<Settlement> stored = writer.call(connection -> Outbox.record(connection, owner, settlements,
-                clock.millis()), () -> settlements.forEach(settlement -> forget(settlement.outcome().delivery())));
+                clock.millis(), unleased), () -> settlements.forEach(settlement -> forget(settlement.outcome().delivery())));
         Outbox.logGivenUp(stored);
         return stored;
     }

@@ -81,6 +81,7 @@ public final class EventIngest implements EventListener {
         private final CompletableFuture<Integer> stored = new CompletableFuture<>();
         private final List<Placed> placed = new ArrayList<>();
         private boolean spilled;
+        private long spilledDueAt;
         private int deliveries;
 
         Publication(ConsoleEvent event) {
@@ -120,6 +121,7 @@ public final class EventIngest implements EventListener {
                 String place = handoff.reserve(match.target(), event.json().length);
                 if (place == null) {
                     spilled = true;
+                    spilledDueAt = now;
                 } else {
                     placed.add(new Placed(place, new ClaimedDelivery(deliveryId, match.webhookId(), event.id(),
                             event.name(), 0, 0, "PUBLIC", match.target(), match.secrets(), match.base64Ca(),
@@ -137,7 +139,7 @@ public final class EventIngest implements EventListener {
                 handoff.admit(place.place(), place.delivery());
             }
             if (spilled) {
-                handoff.spilled();
+                handoff.spilled(spilledDueAt);
             }
             stored.complete(deliveries);
         }

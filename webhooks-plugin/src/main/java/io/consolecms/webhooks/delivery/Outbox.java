@@ -19,9 +19,11 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +56,8 @@ final class Outbox {
     private final Clock clock;
     /** Whether the database is PostgreSQL, once known. */
     private volatile Boolean postgres;
+    /** Whether the database is an embedded H2, once {@link #postgres} is known. */
+    private volatile boolean embedded;
 
     Outbox(DataSource dataSource, Clock clock) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -175,10 +179,112 @@ final class Outbox {
         if (known == null) {
             try (Connection connection = dataSource.getConnection()) {
                 known = isPostgres(connection);
+                embedded = isEmbeddedH2(connection);
             }
             postgres = known;
         }
         return known;
+    }
+
+    /**
+     * Whether this host alone opens the database: an embedded H2 (a file or memory database, without {@code
+     * AUTO_SERVER}), which H2's file lock keeps to one process. There a claim needs no lease in the database: what
+     * the host holds is known to its memory alone ({@link #claimUnleased}), and no other host can take it.
+     */
+    boolean claimsWithoutLeases() throws SQLException {
+        postgres();
+        return embedded;
+    }
+
+    private static boolean isEmbeddedH2(Connection connection) throws SQLException {
+        String url = connection.getMetaData().getURL();
+        if (url == null || !"H2".equalsIgnoreCase(connection.getMetaData().getDatabaseProductName())) {
+            return false;
+        }
+        String lower = url.toLowerCase(Locale.ROOT);
+        return (lower.startsWith("jdbc:h2:file:") || lower.startsWith("jdbc:h2:mem:")) && !lower.contains("auto_server");
+    }
+
+    /**
+     * What a claim without leases read: the deliveries it takes, and where the due index was read to, for the next
+     * claim to go on from.
+     *
+     * @param deliveries the deliveries taken, oldest due first
+     * @param firstDueAt the due time of the first row read, or {@code Long.MAX_VALUE} when none was
+     * @param lastDueAt the due time of the last row read (taken or skipped), or {@code Long.MIN_VALUE} when none was
+     * @param more whether the read stopped at the limit or the byte budget rather than at the end of what is due
+     */
+    record Unleased(List<ClaimedDelivery> deliveries, long firstDueAt, long lastDueAt, boolean more) {
+    }
+
+    /**
+     * Embedded H2 only (see {@link #claimsWithoutLeases}): reads due deliveries from {@code fromDueAt} on, oldest due
+     * first, with what their attempts need, and writes nothing. Rows {@code held} says this host holds are skipped;
+     * the caller must make sure that a row it takes was not held meanwhile. Stops at {@code limit} rows taken or once
+     * their bodies reach {@code bodyBytes} (always one).
+     *
+     * <p>Claims on H2 leased every row they took by its primary key, in the writer's transaction: the lease moved the
+     * row in the due index and the outcome moved it again, and the lease was a fifth of the writer's work in a drain.
+     * Reading on from where the last claim stopped keeps the read from going past what is held again each time.
+     */
+    Unleased claimUnleased(long fromDueAt, int limit, Collection<String> excludedWebhooks, long bodyBytes,
+                           Predicate<String> held, int mostSkipped) throws SQLException {
+        if (limit <= 0) {
+            return new Unleased(List.of(), Long.MAX_VALUE, Long.MIN_VALUE, false);
+        }
+        long now = clock.millis();
+        List<ClaimedDelivery> due = new ArrayList<>();
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        boolean more = false;
+        try (Connection connection = dataSource.getConnection()) {
+            lazily(connection, true);
+            try (PreparedStatement select = connection.prepareStatement(unleasedSql(excludedWebhooks.size()))) {
+                int index = 1;
+                select.setLong(index++, now);
+                select.setLong(index++, fromDueAt);
+                select.setLong(index++, now);
+                for (String webhookId : excludedWebhooks) {
+                    select.setString(index++, webhookId);
+                }
+                select.setLong(index, (long) Math.min(limit, MAX_CLAIM) + Math.max(0, mostSkipped));
+                long readAt = System.nanoTime();
+                Map<String, ClaimedDelivery.WebhookSnapshot> webhooks = new HashMap<>();
+                long bytes = 0;
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        long dueAt = rows.getLong(16);
+                        first = Math.min(first, dueAt);
+                        last = dueAt;
+                        if (held.test(rows.getString(1))) {
+                            continue;
+                        }
+                        ClaimedDelivery delivery = claimed(rows, readAt, webhooks);
+                        due.add(delivery);
+                        bytes += TargetQueues.bytes(delivery);
+                        if (due.size() >= Math.min(limit, MAX_CLAIM) || bytes >= bodyBytes) {
+                            more = true;
+                            break;
+                        }
+                    }
+                }
+            } finally {
+                lazily(connection, false);
+            }
+        }
+        return new Unleased(due, first, last, more);
+    }
+
+    /**
+     * The claim without leases: due, free deliveries from a due time on, with their events and webhooks and their due
+     * time, in the claimable index's order; parameters now, from, now, the excluded webhook ids, the most rows.
+     */
+    static String unleasedSql(int excluded) {
+        return "SELECT " + CLAIMED_COLUMNS.replace(" FROM ", ", d.due_at FROM ")
+                + " WHERE d.status = 'pending' AND d.due_at <= ? AND d.due_at >= ?"
+                + " AND (d.lease_owner IS NULL OR d.lease_expires_at <= ?)"
+                + (excluded == 0 ? "" : " AND d.webhook_id NOT IN (" + placeholders(excluded) + ")")
+                + " ORDER BY d.status, d.due_at LIMIT ?";
     }
 
     /**
@@ -514,6 +620,15 @@ final class Outbox {
     /** As {@link #record(String, List)}, in the caller's transaction; log with {@link #logGivenUp} once committed. */
     static List<Settlement> record(Connection connection, String owner, List<Settlement> settlements, long now)
             throws SQLException {
+        return record(connection, owner, settlements, now, false);
+    }
+
+    /**
+     * As {@link #record(Connection, String, List, long)}; with {@code unleased} (this host alone opens the database and
+     * claims without leases, see {@link #claimUnleased}), whatever the delivery's lease, as long as it is pending.
+     */
+    static List<Settlement> record(Connection connection, String owner, List<Settlement> settlements, long now,
+                                   boolean unleased) throws SQLException {
         if (settlements.isEmpty()) {
             return List.of();
         }
@@ -522,7 +637,7 @@ final class Outbox {
         ordered.sort(Comparator.comparing((Settlement s) -> s.outcome().delivery().webhookId())
                 .thenComparingLong(s -> s.outcome().at())
                 .thenComparing(s -> s.outcome().delivery().id()));
-        List<Settlement> stored = updateDeliveries(connection, owner, ordered, now);
+        List<Settlement> stored = updateDeliveries(connection, owner, ordered, now, unleased);
         insertAttempts(connection, stored);
         updateWebhooks(connection, stored, now);
         return stored;
@@ -541,10 +656,13 @@ final class Outbox {
     }
 
     private static List<Settlement> updateDeliveries(Connection connection, String owner, List<Settlement> settlements,
-                                                     long now) throws SQLException {
+                                                     long now, boolean unleased) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("UPDATE webhook_deliveries SET attempts = ?,"
                 + " status = ?, next_attempt_at = ?, due_at = ?, last_status_code = ?, last_error = ?,"
-                + " lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ? AND lease_owner = ?")) {
+                + " lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ? AND "
+                // without leases (one host alone opens the database) its memory says what it holds: a pending row
+                // it attempted is its own, whoever leased it before
+                + (unleased ? "status = 'pending'" : "lease_owner = ?"))) {
             for (Settlement settlement : settlements) {
                 update.setInt(1, settlement.attempts());
                 update.setString(2, settlement.status().value());
@@ -554,7 +672,9 @@ final class Outbox {
                 update.setString(6, settlement.error());
                 update.setLong(7, now);
                 update.setString(8, settlement.outcome().delivery().id());
-                update.setString(9, owner);
+                if (!unleased) {
+                    update.setString(9, owner);
+                }
                 update.addBatch();
             }
             int[] counts = update.executeBatch();

@@ -37,7 +37,7 @@ final class DatabaseOnly implements DeliveryHandoff {
     }
 
     @Override
-    public void spilled() {
+    public void spilled(long dueAt) {
         spills.incrementAndGet();
     }
 }

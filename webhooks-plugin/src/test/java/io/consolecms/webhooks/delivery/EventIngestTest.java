@@ -222,7 +222,7 @@ class EventIngestTest {
             }
 
             @Override
-            public void spilled() {
+            public void spilled(long dueAt) {
                 log.add("spilled");
             }
         };

@@ -228,4 +228,102 @@ class OutboxTest {
         db.rows("SELECT delivery_id FROM webhook_attempts").forEach(row -> attempted.add(row.get("delivery_id")));
         assertThat(attempted).hasSize(2);
     }
+
+    @Test
+    void anEmbeddedH2IsClaimedWithoutLeasesButNotADatabaseOtherHostsMayOpen() throws Exception {
+        assertThat(outbox.claimsWithoutLeases()).isTrue();
+        org.h2.tools.Server server = org.h2.tools.Server.createTcpServer("-tcpPort", "0", "-ifNotExists").start();
+        try {
+            org.h2.jdbcx.JdbcDataSource shared = new org.h2.jdbcx.JdbcDataSource();
+            shared.setURL("jdbc:h2:tcp://localhost:" + server.getPort() + "/mem:shared");
+            assertThat(new Outbox(shared, Clock.systemUTC()).claimsWithoutLeases()).isFalse();
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
+    void aClaimWithoutLeasesWritesNothingSkipsWhatIsHeldAndGoesOnFromWhereItStopped() throws Exception {
+        db.webhook("project_created", "http://a.test/").insert();
+        for (int i = 0; i < 6; i++) {
+            ingest.onEvent(projectCreated("acme", "p" + i));
+            Thread.sleep(2); // distinct due times
+        }
+        List<String> due = db.rows("SELECT id FROM webhook_deliveries ORDER BY due_at").stream()
+                .map(row -> (String) row.get("id")).toList();
+        Set<String> held = new HashSet<>(due.subList(0, 2));
+
+        Outbox.Unleased first = outbox.claimUnleased(Long.MIN_VALUE, 2, Set.of(), Long.MAX_VALUE, held::contains,
+                held.size());
+
+        assertThat(first.deliveries()).extracting(ClaimedDelivery::id).containsExactly(due.get(2), due.get(3));
+        assertThat(first.more()).isTrue();
+        assertThat(first.firstDueAt()).isEqualTo(dueAt(due.get(0)));
+        assertThat(first.lastDueAt()).isEqualTo(dueAt(due.get(3)));
+        assertThat(db.rows("SELECT id FROM webhook_deliveries WHERE lease_owner IS NOT NULL")).isEmpty();
+
+        // the next claim reads on from the last row read; rows before it are not read again
+        Outbox.Unleased next = outbox.claimUnleased(first.lastDueAt() + 1, 10, Set.of(), Long.MAX_VALUE,
+                id -> false, 0);
+        assertThat(next.deliveries()).extracting(ClaimedDelivery::id).containsExactly(due.get(4), due.get(5));
+        assertThat(next.more()).isFalse();
+        assertThat(outbox.claimUnleased(next.lastDueAt() + 1, 10, Set.of(), Long.MAX_VALUE, id -> false, 0)
+                .deliveries()).isEmpty();
+    }
+
+    @Test
+    void aClaimWithoutLeasesStopsAtItsBodyBudgetAndLeavesLeasedAndExcludedRows() throws Exception {
+        String mine = db.webhook("project_created", "http://a.test/").tenant("a").insert();
+        String leased = db.webhook("project_created", "http://b.test/").tenant("b").insert();
+        String excluded = db.webhook("project_created", "http://c.test/").tenant("c").insert();
+        for (int i = 0; i < 4; i++) {
+            for (String tenant : List.of("a", "b", "c")) {
+                ingest.onEvent(projectCreated(tenant, "p" + i));
+            }
+        }
+        long now = System.currentTimeMillis();
+        db.update("UPDATE webhook_deliveries SET lease_owner = 'x', lease_expires_at = ?, due_at = ? WHERE webhook_id = ?",
+                now + 60_000, now + 60_000, leased);
+        long body = TargetQueues.bytes(outbox.claimUnleased(Long.MIN_VALUE, 1, Set.of(excluded), Long.MAX_VALUE,
+                id -> false, 0).deliveries().get(0));
+
+        Outbox.Unleased claimed = outbox.claimUnleased(Long.MIN_VALUE, 10, Set.of(excluded), 2 * body + 1,
+                id -> false, 0);
+        assertThat(claimed.deliveries()).hasSize(3).extracting(ClaimedDelivery::webhookId).containsOnly(mine);
+        assertThat(claimed.more()).isTrue();
+        assertThat(outbox.claimUnleased(Long.MIN_VALUE, 10, Set.of(excluded), 1, id -> false, 0).deliveries())
+                .hasSize(1);
+        assertThat(outbox.claimUnleased(Long.MIN_VALUE, 10, Set.of(excluded), Long.MAX_VALUE, id -> false, 0)
+                .deliveries()).hasSize(4).extracting(ClaimedDelivery::webhookId).containsOnly(mine);
+    }
+
+    @Test
+    void theOutcomeOfADeliveryClaimedWithoutALeaseIsStoredAndNeverOverASettledOne() throws Exception {
+        String webhook = db.webhook("project_created", "http://a.test/").insert();
+        ingest.onEvent(projectCreated("acme", "p1"));
+        ingest.onEvent(projectCreated("acme", "p2"));
+        List<ClaimedDelivery> claimed = outbox.claimUnleased(Long.MIN_VALUE, 10, Set.of(), Long.MAX_VALUE,
+                id -> false, 0).deliveries();
+        // a host that died held the first one's lease
+        db.update("UPDATE webhook_deliveries SET lease_owner = 'dead-host', lease_expires_at = 1 WHERE id = ?",
+                claimed.get(0).id());
+        db.update("UPDATE webhook_deliveries SET status = 'failed' WHERE id = ?", claimed.get(1).id());
+        long at = System.currentTimeMillis();
+        List<Settlement> settlements = claimed.stream().map(delivery -> Settlement.of(Outcome.attempted(delivery, at,
+                new AttemptResult(true, 204, null, null, null, 3)), RetrySchedule.DEFAULT, new SplittableRandom()))
+                .toList();
+
+        List<Settlement> stored = writer.call(connection -> Outbox.record(connection, "me", settlements, at, true));
+
+        assertThat(stored).extracting(settlement -> settlement.outcome().delivery().id())
+                .containsExactly(claimed.get(0).id());
+        assertThat(db.delivery(claimed.get(0).id())).containsEntry("status", "succeeded")
+                .containsEntry("lease_owner", null);
+        assertThat(db.delivery(claimed.get(1).id())).containsEntry("status", "failed").containsEntry("attempts", 0);
+        assertThat(db.webhookRow(webhook)).containsEntry("last_delivery_status", "succeeded");
+    }
+
+    private long dueAt(String deliveryId) {
+        return (Long) db.delivery(deliveryId).get("due_at");
+    }
 }

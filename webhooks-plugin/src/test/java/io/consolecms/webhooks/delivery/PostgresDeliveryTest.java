@@ -89,6 +89,7 @@ class PostgresDeliveryTest {
             ingest.onEvent(projectCreated("acme", "p" + i));
         }
         Outbox outbox = new Outbox(db.dataSource, Clock.systemUTC());
+        assertThat(outbox.claimsWithoutLeases()).as("several hosts may open PostgreSQL: claims lease").isFalse();
         Duration lease = Duration.ofMinutes(1);
         long body = TargetQueues.bytes(outbox.claim("peek", 1, Duration.ZERO, Set.of()).get(0));
 
