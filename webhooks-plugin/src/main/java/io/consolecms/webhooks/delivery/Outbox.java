@@ -187,8 +187,8 @@ final class Outbox {
     }
 
     /**
-     * Whether this host alone opens the database: an embedded H2 (a file or memory database, without {@code
-     * AUTO_SERVER}), which H2's file lock keeps to one process. There a claim needs no lease in the database: what
+     * Whether this host alone claims from the database: an embedded H2 (a file or memory database, not a server's),
+     * which H2's file lock keeps to one process. Several hosts share PostgreSQL, or at least an H2 server. There a claim needs no lease in the database: what
      * the host holds is known to its memory alone ({@link #claimUnleased}), and no other host can take it.
      */
     boolean claimsWithoutLeases() throws SQLException {
@@ -201,8 +201,9 @@ final class Outbox {
         if (url == null || !"H2".equalsIgnoreCase(connection.getMetaData().getDatabaseProductName())) {
             return false;
         }
+        // H2 gives the URL without its settings: AUTO_SERVER (one host, and tools beside it) cannot be told here
         String lower = url.toLowerCase(Locale.ROOT);
-        return (lower.startsWith("jdbc:h2:file:") || lower.startsWith("jdbc:h2:mem:")) && !lower.contains("auto_server");
+        return lower.startsWith("jdbc:h2:") && !lower.startsWith("jdbc:h2:tcp:") && !lower.startsWith("jdbc:h2:ssl:");
     }
 
     /**
