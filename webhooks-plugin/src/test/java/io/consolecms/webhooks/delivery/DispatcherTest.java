@@ -63,10 +63,14 @@ class DispatcherTest {
     }
 
     private void startDispatcher(DeliverySettings settings, Duration scanInterval, Clock clock) {
+        startDispatcher(settings, scanInterval, clock, new Outbox(db.dataSource, Clock.systemUTC()));
+    }
+
+    private void startDispatcher(DeliverySettings settings, Duration scanInterval, Clock clock, Outbox outbox) {
         DeliverySender sender = LoopbackSender.create(settings.timeout());
         open.add(sender);
-        dispatcher = new Dispatcher(new Outbox(db.dataSource, Clock.systemUTC()), writer, sender, settings,
-                new DeliveryMetrics(meters), clock, scanInterval);
+        dispatcher = new Dispatcher(outbox, writer, sender, settings, new DeliveryMetrics(meters), clock,
+                scanInterval);
         dispatcher.start();
         ingest = new EventIngest(writer, dispatcher, Clock.systemUTC());
     }
@@ -290,6 +294,31 @@ class DispatcherTest {
         assertThat(receiver.requests()).hasSize(1);
         assertThat(db.delivery(deliveryId)).containsEntry("status", "succeeded").containsEntry("attempts", 1)
                 .containsEntry("lease_owner", null);
+    }
+
+    @Test
+    void aClaimThatReadADeliveryBeforeItsOutcomeWasStoredDoesNotAttemptItAgain() throws Exception {
+        ScriptedReceiver receiver = receiver(ScriptedReceiver.gated(200));
+        String webhook = db.webhook("project_created", receiver.url()).insert();
+        ingest.onEvent(projectCreated("acme", "p1")); // waits in the database, unleased, until the dispatcher starts
+        String deliveryId = onlyDelivery(webhook);
+        PausingDataSource claims = PausingDataSource.around(db.dataSource, sql -> sql.equals(Outbox.unleasedSql(0)));
+        startDispatcher(fast(), NO_SCAN, Clock.systemUTC(), new Outbox(claims.dataSource(), Clock.systemUTC()));
+        await().atMost(Duration.ofSeconds(3)).until(() -> receiver.requests().size() == 1);
+
+        // a claim without leases reads the delivery's row while it is in flight: pending
+        claims.arm();
+        dispatcher.wake();
+        assertThat(claims.awaitHeld(5)).isTrue();
+        // the outcome is stored and the host lets the delivery go before the claim looks at what it read
+        receiver.open();
+        await().atMost(Duration.ofSeconds(3)).until(() -> "succeeded".equals(db.delivery(deliveryId).get("status")));
+        await().pollDelay(Duration.ofMillis(200)).until(() -> true);
+        claims.release();
+
+        await().pollDelay(Duration.ofMillis(500)).until(() -> true);
+        assertThat(receiver.requests()).hasSize(1);
+        assertThat(db.delivery(deliveryId)).containsEntry("status", "succeeded").containsEntry("attempts", 1);
     }
 
     @Test
