@@ -188,8 +188,9 @@ final class Outbox {
 
     /**
      * Whether this host alone claims from the database: an embedded H2 (a file or memory database, not a server's),
-     * which H2's file lock keeps to one process. Several hosts share PostgreSQL, or at least an H2 server. There a claim needs no lease in the database: what
-     * the host holds is known to its memory alone ({@link #claimUnleased}), and no other host can take it.
+     * which H2's file lock keeps to one process (several hosts share PostgreSQL, or at least an H2 server). There a
+     * claim needs no lease: what the host holds is known to its memory ({@link #claimUnleased}), and no other host can
+     * take it.
      */
     boolean claimsWithoutLeases() throws SQLException {
         postgres();
@@ -233,59 +234,10 @@ final class Outbox {
         if (limit <= 0) {
             return new Unleased(List.of(), Long.MAX_VALUE, Long.MIN_VALUE, false);
         }
-        long now = clock.millis();
-        List<ClaimedDelivery> due = new ArrayList<>();
-        long first = Long.MAX_VALUE;
-        long last = Long.MIN_VALUE;
-        boolean more = false;
         try (Connection connection = dataSource.getConnection()) {
-            lazily(connection, true);
-            try (PreparedStatement select = connection.prepareStatement(unleasedSql(excludedWebhooks.size()))) {
-                int index = 1;
-                select.setLong(index++, now);
-                select.setLong(index++, fromDueAt);
-                select.setLong(index++, now);
-                for (String webhookId : excludedWebhooks) {
-                    select.setString(index++, webhookId);
-                }
-                select.setLong(index, (long) Math.min(limit, MAX_CLAIM) + Math.max(0, mostSkipped));
-                long readAt = System.nanoTime();
-                Map<String, ClaimedDelivery.WebhookSnapshot> webhooks = new HashMap<>();
-                long bytes = 0;
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        long dueAt = rows.getLong(16);
-                        first = Math.min(first, dueAt);
-                        last = dueAt;
-                        if (held.test(rows.getString(1))) {
-                            continue;
-                        }
-                        ClaimedDelivery delivery = claimed(rows, readAt, webhooks);
-                        due.add(delivery);
-                        bytes += TargetQueues.bytes(delivery);
-                        if (due.size() >= Math.min(limit, MAX_CLAIM) || bytes >= bodyBytes) {
-                            more = true;
-                            break;
-                        }
-                    }
-                }
-            } finally {
-                lazily(connection, false);
-            }
+            return readDue(connection, clock.millis(), fromDueAt, limit, excludedWebhooks, bodyBytes, held,
+                    mostSkipped);
         }
-        return new Unleased(due, first, last, more);
-    }
-
-    /**
-     * The claim without leases: due, free deliveries from a due time on, with their events and webhooks and their due
-     * time, in the claimable index's order; parameters now, from, now, the excluded webhook ids, the most rows.
-     */
-    static String unleasedSql(int excluded) {
-        return "SELECT " + CLAIMED_COLUMNS.replace(" FROM ", ", d.due_at FROM ")
-                + " WHERE d.status = 'pending' AND d.due_at <= ? AND d.due_at >= ?"
-                + " AND (d.lease_owner IS NULL OR d.lease_expires_at <= ?)"
-                + (excluded == 0 ? "" : " AND d.webhook_id NOT IN (" + placeholders(excluded) + ")")
-                + " ORDER BY d.status, d.due_at LIMIT ?";
     }
 
     /**
@@ -306,33 +258,62 @@ final class Outbox {
         return due;
     }
 
-    /**
-     * H2: the due, free deliveries with what their attempts need, oldest due first, until their bodies reach {@code
-     * bodyBytes}. H2 builds the whole result of a query in memory before the first row unless the session executes
-     * queries lazily, so the claim does, and stops reading at the budget: with 1 MiB events, the 500 rows a claim asks
-     * for ran a host with {@code -Xmx256m} out of memory, and H2 then closed the database.
-     */
+    /** H2: the due, free deliveries with what their attempts need, oldest due first (see {@link #readDue}). */
     private static List<ClaimedDelivery> dueDeliveries(Connection connection, long now, int limit,
                                                        Collection<String> excluded, long bodyBytes)
             throws SQLException {
+        return readDue(connection, now, Long.MIN_VALUE, limit, excluded, bodyBytes, id -> false, 0).deliveries();
+    }
+
+    /**
+     * H2: the due, free deliveries due from {@code fromDueAt} on, with what their attempts need, oldest due first,
+     * skipping those {@code held} says the host holds, until {@code limit} are taken or their bodies reach {@code
+     * bodyBytes} (always one). H2 builds the whole result of a query in memory before the first row unless the session
+     * executes queries lazily, so the claim does, and stops reading at the budget: with 1 MiB events, the 500 rows a
+     * claim asks for ran a host with {@code -Xmx256m} out of memory, and H2 then closed the database.
+     */
+    private static Unleased readDue(Connection connection, long now, long fromDueAt, int limit,
+                                    Collection<String> excluded, long bodyBytes, Predicate<String> held,
+                                    int mostSkipped) throws SQLException {
+        int most = Math.min(limit, MAX_CLAIM);
         List<ClaimedDelivery> due = new ArrayList<>();
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        boolean more = false;
         lazily(connection, true);
         try (PreparedStatement select = connection.prepareStatement(dueDeliveriesSql(excluded.size()))) {
-            bindDue(select, now, excluded, limit);
+            int index = 1;
+            select.setLong(index++, now);
+            select.setLong(index++, fromDueAt);
+            select.setLong(index++, now);
+            for (String webhookId : excluded) {
+                select.setString(index++, webhookId);
+            }
+            select.setLong(index, (long) most + Math.max(0, mostSkipped));
             long readAt = System.nanoTime();
             Map<String, ClaimedDelivery.WebhookSnapshot> webhooks = new HashMap<>();
             long bytes = 0;
             try (ResultSet rows = select.executeQuery()) {
-                while (bytes < bodyBytes && rows.next()) {
+                while (rows.next()) {
+                    long dueAt = rows.getLong(DUE_AT_COLUMN);
+                    first = Math.min(first, dueAt);
+                    last = dueAt;
+                    if (held.test(rows.getString(1))) {
+                        continue;
+                    }
                     ClaimedDelivery delivery = claimed(rows, readAt, webhooks);
                     due.add(delivery);
                     bytes += TargetQueues.bytes(delivery);
+                    if (due.size() >= most || bytes >= bodyBytes) {
+                        more = true;
+                        break;
+                    }
                 }
             }
         } finally {
             lazily(connection, false);
         }
-        return due;
+        return new Unleased(due, first, last, more);
     }
 
     /** H2: whether this session's queries give their rows as they are read rather than once all are. */
@@ -342,18 +323,23 @@ final class Outbox {
         }
     }
 
-    /** The columns {@link #claimed} reads, from deliveries d, their events e and their webhooks w. */
+    /**
+     * The columns {@link #claimed} reads, from deliveries d, their events e and their webhooks w, then the delivery's
+     * due time.
+     */
     private static final String CLAIMED_COLUMNS = "d.id, d.webhook_id, d.event_id, d.event_name, d.attempts,"
             + " d.round_start, w.state, w.target, w.secret, w.base64_ca, w.proxy_url, e.body, w.previous_secret,"
-            + " w.previous_secret_until, w.rate_limit FROM webhook_deliveries d"
+            + " w.previous_secret_until, w.rate_limit, d.due_at FROM webhook_deliveries d"
             + " JOIN webhook_events e ON e.id = d.event_id LEFT JOIN webhooks w ON w.id = d.webhook_id";
 
+    private static final int DUE_AT_COLUMN = 16;
+
     /**
-     * H2's claim: due, free deliveries with their events and webhooks, in the claimable index's order (see {@link
-     * #dueSql}); parameters now, now, the excluded webhook ids, the limit.
+     * H2's claims: due, free deliveries from a due time on, with their events and webhooks, in the claimable index's
+     * order (see {@link #dueSql}); parameters now, from, now, the excluded webhook ids, the most rows.
      */
     static String dueDeliveriesSql(int excluded) {
-        return "SELECT " + CLAIMED_COLUMNS + " WHERE d.status = 'pending' AND d.due_at <= ?"
+        return "SELECT " + CLAIMED_COLUMNS + " WHERE d.status = 'pending' AND d.due_at <= ? AND d.due_at >= ?"
                 + " AND (d.lease_owner IS NULL OR d.lease_expires_at <= ?)"
                 + (excluded == 0 ? "" : " AND d.webhook_id NOT IN (" + placeholders(excluded) + ")")
                 + " ORDER BY d.status, d.due_at LIMIT ?";
@@ -449,7 +435,7 @@ final class Outbox {
                 + " ORDER BY status, due_at LIMIT ? FOR UPDATE SKIP LOCKED";
     }
 
-    /** Binds {@link #dueSql} or {@link #dueDeliveriesSql}. */
+    /** Binds {@link #dueSql}. */
     private static void bindDue(PreparedStatement select, long now, Collection<String> excluded, int limit)
             throws SQLException {
         int index = 1;

@@ -302,7 +302,7 @@ class DispatcherTest {
         String webhook = db.webhook("project_created", receiver.url()).insert();
         ingest.onEvent(projectCreated("acme", "p1")); // waits in the database, unleased, until the dispatcher starts
         String deliveryId = onlyDelivery(webhook);
-        PausingDataSource claims = PausingDataSource.around(db.dataSource, sql -> sql.equals(Outbox.unleasedSql(0)));
+        PausingDataSource claims = PausingDataSource.around(db.dataSource, sql -> sql.equals(Outbox.dueDeliveriesSql(0)));
         startDispatcher(fast(), NO_SCAN, Clock.systemUTC(), new Outbox(claims.dataSource(), Clock.systemUTC()));
         await().atMost(Duration.ofSeconds(3)).until(() -> receiver.requests().size() == 1);
 

@@ -19,9 +19,9 @@ class QueryPlansTest {
 
     @Test
     void aClaimReadsTheClaimableIndexInOrder() throws SQLException {
-        String plan = explain(Outbox.dueDeliveriesSql(0), 1L, 1L, 500);
+        String plan = explain(Outbox.dueDeliveriesSql(0), 1L, 1L, 1L, 500);
         assertThat(plan).containsIgnoringCase("WEBHOOK_DELIVERIES_CLAIMABLE").contains("index sorted");
-        String excluding = explain(Outbox.dueDeliveriesSql(2), 1L, 1L, "w1", "w2", 500);
+        String excluding = explain(Outbox.dueDeliveriesSql(2), 1L, 1L, 1L, "w1", "w2", 500);
         assertThat(excluding).containsIgnoringCase("WEBHOOK_DELIVERIES_CLAIMABLE").contains("index sorted");
         // the events and webhooks are looked up by primary key for each due delivery, not scanned
         assertThat(plan).containsIgnoringCase("PRIMARY_KEY").doesNotContainIgnoringCase("tableScan");
