@@ -892,7 +892,8 @@ public final class Bench {
 
     /**
      * Writes {@code count} settled deliveries of {@code webhookId} (one in ten failed), each with its event and one
-     * attempt, all two days old, into the H2 database of a stopped host, 100,000 rows a transaction.
+     * attempt (in the delivery's row when it succeeded), all two days old,
+     * into the H2 database of a stopped host, 100,000 rows a transaction.
      */
     private static void fillSettled(Path dataDir, String webhookId, int count) throws SQLException {
         long old = System.currentTimeMillis() - TimeUnit.DAYS.toMillis(2);
@@ -904,28 +905,34 @@ public final class Bench {
                 try (PreparedStatement events = connection.prepareStatement("INSERT INTO webhook_events (id,"
                         + " event_name, event_timestamp, body, created_at) SELECT 'bench-e' || X, 'project_created',"
                         + " 1732780800000, ?, ? - X FROM SYSTEM_RANGE(?, ?)");
+                     // as the host stores them: a settled row's due_at is its creation time; a first attempt that
+                     // succeeded is kept in the delivery's row, a failed one is a row of attempts
                      PreparedStatement deliveries = connection.prepareStatement("INSERT INTO webhook_deliveries (id,"
-                             + " webhook_id, event_id, event_name, status, attempts, last_status_code, created_at,"
-                             + " updated_at) SELECT 'bench-d' || X, ?, 'bench-e' || X, 'project_created',"
-                             + " CASE WHEN MOD(X, 10) = 0 THEN 'failed' ELSE 'succeeded' END, 1, 204, ? - X, ? - X"
-                             + " FROM SYSTEM_RANGE(?, ?)");
+                             + " webhook_id, event_id, event_name, status, attempts, last_status_code, due_at,"
+                             + " created_at, updated_at, first_attempt_at, first_duration_ms, first_status_code)"
+                             + " SELECT 'bench-d' || X, ?, 'bench-e' || X, 'project_created',"
+                             + " CASE WHEN MOD(X, 10) = 0 THEN 'failed' ELSE 'succeeded' END, 1,"
+                             + " CASE WHEN MOD(X, 10) = 0 THEN 500 ELSE 204 END, ? - X, ? - X, ? - X,"
+                             + " CASE WHEN MOD(X, 10) = 0 THEN NULL ELSE ? - X END, 3, 204 FROM SYSTEM_RANGE(?, ?)");
                      PreparedStatement attempts = connection.prepareStatement("INSERT INTO webhook_attempts"
-                             + " (delivery_id, attempt_no, at, duration_ms, status_code) SELECT 'bench-d' || X, 1,"
-                             + " ? - X, 3, 204 FROM SYSTEM_RANGE(?, ?)")) {
+                             + " (delivery_id, attempt_no, at, duration_ms, status_code, webhook_id) SELECT"
+                             + " 'bench-d' || X, 1, ? - X, 3, 500, ? FROM SYSTEM_RANGE(?, ?) WHERE MOD(X, 10) = 0")) {
                     events.setBytes(1, body);
                     events.setLong(2, old);
                     events.setInt(3, from);
                     events.setInt(4, to);
                     events.executeUpdate();
                     deliveries.setString(1, webhookId);
-                    deliveries.setLong(2, old);
-                    deliveries.setLong(3, old);
-                    deliveries.setInt(4, from);
-                    deliveries.setInt(5, to);
+                    for (int column = 2; column <= 5; column++) {
+                        deliveries.setLong(column, old);
+                    }
+                    deliveries.setInt(6, from);
+                    deliveries.setInt(7, to);
                     deliveries.executeUpdate();
                     attempts.setLong(1, old);
-                    attempts.setInt(2, from);
-                    attempts.setInt(3, to);
+                    attempts.setString(2, webhookId);
+                    attempts.setInt(3, from);
+                    attempts.setInt(4, to);
                     attempts.executeUpdate();
                 }
                 progress("    " + to + " written");

@@ -19,10 +19,11 @@ import io.consolecms.webhooks.secrets.SecretBox;
  * @param body the exact event JSON
  * @param rateLimit the webhook's deliveries per second, or 0 for no limit
  * @param webhookReadAt {@link System#nanoTime()} just before the webhook's settings above were read
+ * @param createdAt when the delivery was stored (epoch millis)
  */
 record ClaimedDelivery(String id, String webhookId, String eventId, String eventName, int attempts, int roundStart,
                        String webhookState, String target, SigningSecrets secrets, String base64Ca, String proxyUrl,
-                       byte[] body, int rateLimit, long webhookReadAt) {
+                       byte[] body, int rateLimit, long webhookReadAt, long createdAt) {
 
     /**
      * The webhook's settings as they are now: the same delivery, to be attempted with {@code webhook}'s, unless this
@@ -33,15 +34,15 @@ record ClaimedDelivery(String id, String webhookId, String eventId, String event
         if (webhook.readAt() - webhookReadAt < 0) {
             return this;
         }
-        return of(id, webhookId, eventId, eventName, attempts, roundStart, body, webhook);
+        return of(id, webhookId, eventId, eventName, attempts, roundStart, body, webhook, createdAt);
     }
 
     /** A delivery to be attempted with {@code webhook}'s settings (shared by the deliveries of one webhook). */
     static ClaimedDelivery of(String id, String webhookId, String eventId, String eventName, int attempts,
-                              int roundStart, byte[] body, WebhookSnapshot webhook) {
+                              int roundStart, byte[] body, WebhookSnapshot webhook, long createdAt) {
         return new ClaimedDelivery(id, webhookId, eventId, eventName, attempts, roundStart, webhook.state(),
                 webhook.target(), webhook.secrets(), webhook.base64Ca(), webhook.proxyUrl(), body, webhook.rateLimit(),
-                webhook.readAt());
+                webhook.readAt(), createdAt);
     }
 
     /**

@@ -92,8 +92,10 @@ final class DeliveryLog {
     Optional<DeliveryDetail> find(String deliveryId) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             DeliveryDetail delivery;
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT " + COLUMNS + " FROM webhook_deliveries WHERE id = ?")) {
+            List<DeliveryDetail.AttemptView> attempts = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + ", first_attempt_at,"
+                    + " first_duration_ms, first_status_code, first_response_body"
+                    + " FROM webhook_deliveries WHERE id = ?")) {
                 select.setString(1, deliveryId);
                 try (ResultSet rows = select.executeQuery()) {
                     if (!rows.next()) {
@@ -104,9 +106,14 @@ final class DeliveryLog {
                             rows.getInt("attempts"), time(rows, "next_attempt_at"), integer(rows, "last_status_code"),
                             rows.getString("last_error"), time(rows, "created_at"), time(rows, "updated_at"),
                             List.of());
+                    // a first attempt that succeeded soon is kept in the delivery's row (see Settlement)
+                    if (time(rows, "first_attempt_at") != null) {
+                        attempts.add(new DeliveryDetail.AttemptView(time(rows, "first_attempt_at"),
+                                rows.getLong("first_duration_ms"), integer(rows, "first_status_code"), null,
+                                rows.getString("first_response_body")));
+                    }
                 }
             }
-            List<DeliveryDetail.AttemptView> attempts = new ArrayList<>();
             try (PreparedStatement select = connection.prepareStatement("SELECT at, duration_ms, status_code, error,"
                     + " response_body FROM webhook_attempts WHERE delivery_id = ? ORDER BY attempt_no")) {
                 select.setString(1, deliveryId);

@@ -125,7 +125,7 @@ public final class EventIngest implements EventListener {
                 } else {
                     placed.add(new Placed(place, new ClaimedDelivery(deliveryId, match.webhookId(), event.id(),
                             event.name(), 0, 0, "PUBLIC", match.target(), match.secrets(), match.base64Ca(),
-                            match.proxyUrl(), event.json(), match.rateLimit(), match.readAt())));
+                            match.proxyUrl(), event.json(), match.rateLimit(), match.readAt(), now)));
                 }
                 Outbox.bindNewDelivery(insert, deliveryId, match.webhookId(), event.id(), event.name(), now,
                         place == null ? null : handoff.owner(), leaseExpiresAt);

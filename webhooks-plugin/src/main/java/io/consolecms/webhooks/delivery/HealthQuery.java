@@ -12,14 +12,26 @@ import java.util.Objects;
 import javax.sql.DataSource;
 
 /**
- * Computes a {@link WebhookHealth} in the database: the attempts of the window are an index range on (webhook_id, at),
- * counted and ranked per hour by the database itself ({@code PERCENTILE_DISC … WITHIN GROUP}, standard SQL that H2
- * and PostgreSQL both run), so that only one row per hour comes back however many attempts there were.
+ * Computes a {@link WebhookHealth} in the database: the attempts of the window are index ranges
+ * (see {@link #ATTEMPTS}), counted and ranked per hour by the database itself ({@code PERCENTILE_DISC … WITHIN
+ * GROUP}, standard SQL that H2 and PostgreSQL both run), so that only one row per hour comes back however many
+ * attempts there were.
  */
 final class HealthQuery {
 
     static final long HOUR_MILLIS = 3_600_000L;
 
+    /**
+     * The window's attempts: the rows of attempts, an index range on (webhook_id, at), and the first attempts kept in
+     * their deliveries' rows, an index range on (webhook_id, created_at) from {@link Settlement#ATTEMPT_IN_ROW_WITHIN}
+     * before the window (such an attempt comes within that time of its delivery's creation). Binds the webhook, from
+     * and end, then the webhook, from less that time, end, from and end.
+     */
+    private static final String ATTEMPTS = "(SELECT at, status_code, duration_ms FROM webhook_attempts"
+            + " WHERE webhook_id = ? AND at >= ? AND at < ?"
+            + " UNION ALL SELECT first_attempt_at, first_status_code, first_duration_ms FROM webhook_deliveries"
+            + " WHERE webhook_id = ? AND created_at >= ? AND created_at < ? AND first_attempt_at >= ?"
+            + " AND first_attempt_at < ?) attempts";
     /** Per hour; the bucket is computed in a derived table so that H2 and PostgreSQL group by the same expression. */
     private static final String HOURLY = "SELECT bucket,"
             + " SUM(CASE WHEN status_code BETWEEN 200 AND 299 THEN 1 ELSE 0 END),"
@@ -27,11 +39,10 @@ final class HealthQuery {
             + " SUM(CASE WHEN status_code IS NULL THEN 1 ELSE 0 END),"
             + " PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY duration_ms),"
             + " PERCENTILE_DISC(0.95) WITHIN GROUP (ORDER BY duration_ms)"
-            + " FROM (SELECT (at - ?) / " + HOUR_MILLIS + " AS bucket, status_code, duration_ms FROM webhook_attempts"
-            + " WHERE webhook_id = ? AND at >= ? AND at < ?) hourly GROUP BY bucket";
+            + " FROM (SELECT (at - ?) / " + HOUR_MILLIS + " AS bucket, status_code, duration_ms FROM " + ATTEMPTS
+            + ") hourly GROUP BY bucket";
     private static final String WINDOW = "SELECT PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY duration_ms),"
-            + " PERCENTILE_DISC(0.95) WITHIN GROUP (ORDER BY duration_ms)"
-            + " FROM webhook_attempts WHERE webhook_id = ? AND at >= ? AND at < ?";
+            + " PERCENTILE_DISC(0.95) WITHIN GROUP (ORDER BY duration_ms) FROM " + ATTEMPTS;
     private static final String DELIVERIES = "SELECT status, COUNT(*) FROM webhook_deliveries"
             + " WHERE webhook_id = ? AND created_at >= ? GROUP BY status";
 
@@ -56,9 +67,7 @@ final class HealthQuery {
         try (Connection connection = dataSource.getConnection()) {
             try (PreparedStatement select = connection.prepareStatement(HOURLY)) {
                 select.setLong(1, from);
-                select.setString(2, webhookId);
-                select.setLong(3, from);
-                select.setLong(4, end);
+                bindAttempts(select, 2, webhookId, from, end);
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
                         int bucket = (int) Math.min(hours - 1, Math.max(0, rows.getLong(1)));
@@ -71,9 +80,7 @@ final class HealthQuery {
                 }
             }
             try (PreparedStatement select = connection.prepareStatement(WINDOW)) {
-                select.setString(1, webhookId);
-                select.setLong(2, from);
-                select.setLong(3, end);
+                bindAttempts(select, 1, webhookId, from, end);
                 try (ResultSet rows = select.executeQuery()) {
                     if (rows.next()) {
                         windowLatency[0] = nullableLong(rows, 1);
@@ -115,6 +122,19 @@ final class HealthQuery {
                 Instant.ofEpochMilli(now).toString(), totals,
                 new WebhookHealth.Deliveries(pending + deliveredOk + deliveredFailed, pending, deliveredOk,
                         deliveredFailed), List.copyOf(hourly));
+    }
+
+    /** Binds {@link #ATTEMPTS} from parameter {@code index} on. */
+    private static void bindAttempts(PreparedStatement select, int index, String webhookId, long from, long end)
+            throws SQLException {
+        select.setString(index, webhookId);
+        select.setLong(index + 1, from);
+        select.setLong(index + 2, end);
+        select.setString(index + 3, webhookId);
+        select.setLong(index + 4, from - Settlement.ATTEMPT_IN_ROW_WITHIN.toMillis());
+        select.setLong(index + 5, end);
+        select.setLong(index + 6, from);
+        select.setLong(index + 7, end);
     }
 
     private static int count(ResultSet rows) {

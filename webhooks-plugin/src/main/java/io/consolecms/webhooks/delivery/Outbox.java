@@ -329,10 +329,11 @@ final class Outbox {
      */
     private static final String CLAIMED_COLUMNS = "d.id, d.webhook_id, d.event_id, d.event_name, d.attempts,"
             + " d.round_start, w.state, w.target, w.secret, w.base64_ca, w.proxy_url, e.body, w.previous_secret,"
-            + " w.previous_secret_until, w.rate_limit, d.due_at FROM webhook_deliveries d"
+            + " w.previous_secret_until, w.rate_limit, d.due_at, d.created_at FROM webhook_deliveries d"
             + " JOIN webhook_events e ON e.id = d.event_id LEFT JOIN webhooks w ON w.id = d.webhook_id";
 
     private static final int DUE_AT_COLUMN = 16;
+    private static final int CREATED_AT_COLUMN = 17;
 
     /**
      * H2's claims: due, free deliveries from a due time on, with their events and webhooks, in the claimable index's
@@ -360,7 +361,7 @@ final class Outbox {
             webhooks.put(webhookId, webhook);
         }
         return ClaimedDelivery.of(rows.getString(1), webhookId, rows.getString(3), rows.getString(4), rows.getInt(5),
-                rows.getInt(6), rows.getBytes(12), webhook);
+                rows.getInt(6), rows.getBytes(12), webhook, rows.getLong(CREATED_AT_COLUMN));
     }
 
     /**
@@ -645,8 +646,13 @@ final class Outbox {
     private static List<Settlement> updateDeliveries(Connection connection, String owner, List<Settlement> settlements,
                                                      long now, boolean unleased) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("UPDATE webhook_deliveries SET attempts = ?,"
-                + " status = ?, next_attempt_at = ?, due_at = ?, last_status_code = ?, last_error = ?,"
-                + " lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ? AND "
+                + " status = ?, next_attempt_at = ?, due_at = COALESCE(?, created_at), last_status_code = ?,"
+                + " last_error = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?"
+                // a row keeps its first attempt once written (null binds keep what is there)
+                + ", first_attempt_at = COALESCE(?, first_attempt_at), first_duration_ms = COALESCE(?,"
+                + " first_duration_ms), first_status_code = COALESCE(?, first_status_code), first_response_body ="
+                + " COALESCE(?, first_response_body)"
+                + " WHERE id = ? AND "
                 // without leases (one host alone opens the database) its memory says what it holds: a pending row
                 // it attempted is its own, whoever leased it before
                 + (unleased ? "status = 'pending'" : "lease_owner = ?"))) {
@@ -658,9 +664,15 @@ final class Outbox {
                 setInt(update, 5, settlement.statusCode());
                 update.setString(6, settlement.error());
                 update.setLong(7, now);
-                update.setString(8, settlement.outcome().delivery().id());
+                boolean inRow = settlement.attemptInDeliveryRow();
+                AttemptResult result = settlement.outcome().result();
+                setLong(update, 8, inRow ? settlement.outcome().at() : null);
+                setLong(update, 9, inRow ? result.durationMs() : null);
+                setInt(update, 10, inRow ? result.statusCode() : null);
+                update.setString(11, inRow ? ResponseBodies.cut(result.responseBody()) : null);
+                update.setString(12, settlement.outcome().delivery().id());
                 if (!unleased) {
-                    update.setString(9, owner);
+                    update.setString(13, owner);
                 }
                 update.addBatch();
             }
@@ -682,7 +694,7 @@ final class Outbox {
             int batched = 0;
             for (Settlement settlement : settlements) {
                 AttemptResult result = settlement.outcome().result();
-                if (result == null) {
+                if (result == null || settlement.attemptInDeliveryRow()) {
                     continue;
                 }
                 insert.setString(1, settlement.outcome().delivery().id());

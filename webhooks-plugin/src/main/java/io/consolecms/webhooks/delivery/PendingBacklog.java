@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
 final class PendingBacklog implements AutoCloseable {
 
     static final Duration MIN_AGE = Duration.ofSeconds(5);
+    /** Reads the pending range of the claimable index (status, due_at, created_at) alone. */
+    static final String COUNT_SQL = "SELECT COUNT(*), MIN(created_at) FROM webhook_deliveries WHERE status = 'pending'";
     private static final Logger LOG = LoggerFactory.getLogger(PendingBacklog.class);
 
     private final DataSource dataSource;
@@ -85,8 +87,7 @@ final class PendingBacklog implements AutoCloseable {
     private Count count() {
         long started = clock.millis();
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement(
-                     "SELECT COUNT(*), MIN(created_at) FROM webhook_deliveries WHERE status = 'pending'");
+             PreparedStatement select = connection.prepareStatement(COUNT_SQL);
              ResultSet row = select.executeQuery()) {
             row.next();
             long pending = row.getLong(1);

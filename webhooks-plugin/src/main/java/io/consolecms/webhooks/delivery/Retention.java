@@ -27,16 +27,16 @@ import org.slf4j.LoggerFactory;
  * them. Pending deliveries are never deleted, however old.
  *
  * <p>A sweep runs every half retention, at least every {@link #MAX_INTERVAL} (so a delivery goes within a minute of
- * passing the retention) and at most every {@link #MIN_INTERVAL}. It finds up to {@link #MAX_BATCH} candidates at a time
- * with a read on its own connection (the {@code webhook_deliveries_by_status_age} index: status, then creation time, which is never
- * later than the last change), then hands their deletion to the {@link GroupCommit} writer, like every other write of
- * the delivery tables: a few statements by primary key in the writer's next transaction, which re-checks under row
- * locks that each delivery is still settled and old (a redelivery may have made it pending meanwhile). It waits for
- * that commit, then pauses as long as the batch took before the next one, so that pruning a backlog of millions takes
- * at most about half of the writer's time and ingest and outcomes keep flowing between its batches. A publish that
- * comes while a batch is written waits for it, so batches are sized to take about {@link #BATCH_TARGET} from submit to
- * commit, from what the last one took per delivery (between {@link #MIN_BATCH} and {@link #MAX_BATCH}). What it
- * deleted is counted by {@code webhook_retention_deleted_total{table}}.
+ * passing the retention) and at most every {@link #MIN_INTERVAL}. It finds up to {@link #MAX_BATCH} candidates at a
+ * time with a read on its own connection (the claimable index: status, then due time, which for a settled delivery is
+ * its creation time, never later than its last change), then hands their deletion to the {@link GroupCommit} writer,
+ * like every other write of the delivery tables: a few statements by primary key in the writer's next transaction,
+ * which re-checks under row locks that each delivery is still settled and old (a redelivery may have made it pending
+ * meanwhile). It waits for that commit, then pauses as long as the batch took before the next one, so that pruning a
+ * backlog of millions takes at most about half of the writer's time and ingest and outcomes keep flowing between its
+ * batches. A publish that comes while a batch is written waits for it, so batches are sized to take about
+ * {@link #BATCH_TARGET} from submit to commit, from what the last one took per delivery (between {@link #MIN_BATCH}
+ * and {@link #MAX_BATCH}). What it deleted is counted by {@code webhook_retention_deleted_total{table}}.
  */
 final class Retention implements AutoCloseable {
 
@@ -49,6 +49,14 @@ final class Retention implements AutoCloseable {
     static final Duration BATCH_TARGET = Duration.ofMillis(2);
     static final Duration MAX_INTERVAL = Duration.ofSeconds(30);
     static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
+    /**
+     * Settled deliveries of a status created and last changed before a cutoff: parameters status, cutoff, cutoff, the
+     * most rows. A settled delivery's due_at is its creation time, so the claimable index (status, due_at) gives the
+     * oldest of a status first. No ORDER BY: H2 sorts every row of the range for it (a million at a time) instead of
+     * reading the index in order; the index range alone stops at the limit.
+     */
+    static final String CANDIDATES_SQL = "SELECT id, event_id FROM webhook_deliveries"
+            + " WHERE status = ? AND due_at < ? AND updated_at < ? LIMIT ?";
     private static final long MIN_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
 
@@ -160,10 +168,7 @@ final class Retention implements AutoCloseable {
 
     private List<Candidate> candidates(DeliveryStatus status, long cutoff, int limit) throws SQLException {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement("SELECT id, event_id FROM webhook_deliveries"
-                     + " WHERE status = ? AND created_at < ? AND updated_at < ? LIMIT ?")) {
-            // no ORDER BY: H2 sorts every row of the range for it (a million at a time) instead of reading the
-            // index in order; the index range alone yields the oldest first and stops at the limit
+             PreparedStatement select = connection.prepareStatement(CANDIDATES_SQL)) {
             select.setString(1, status.value());
             select.setLong(2, cutoff);
             select.setLong(3, cutoff);

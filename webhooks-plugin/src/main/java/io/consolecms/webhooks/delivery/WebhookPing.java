@@ -157,7 +157,7 @@ final class WebhookPing implements AutoCloseable {
                     delivery = new ClaimedDelivery(deliveryId, webhookId, eventId, EVENT_NAME, 0, 0,
                             rows.getString(1), rows.getString(2),
                             SigningSecrets.stored(rows.getString(3), rows.getString(6), rows.getLong(7)),
-                            rows.getString(4), forDelivery(rows.getString(5)), body, 0, System.nanoTime());
+                            rows.getString(4), forDelivery(rows.getString(5)), body, 0, System.nanoTime(), now);
                 }
             }
             try (PreparedStatement insert = connection.prepareStatement(EventIngest.INSERT_EVENT)) {

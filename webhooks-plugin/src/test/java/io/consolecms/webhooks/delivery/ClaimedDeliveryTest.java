@@ -8,7 +8,7 @@ class ClaimedDeliveryTest {
 
     private static ClaimedDelivery readAt(long nanos, String secret) {
         return new ClaimedDelivery("d1", "w1", "e1", "project_created", 0, 0, "PUBLIC", "http://a.test/",
-                new SigningSecrets(secret, null, 0), null, null, new byte[0], 0, nanos);
+                new SigningSecrets(secret, null, 0), null, null, new byte[0], 0, nanos, 0L);
     }
 
     private static ClaimedDelivery.WebhookSnapshot snapshotAt(long nanos, String state, String secret) {

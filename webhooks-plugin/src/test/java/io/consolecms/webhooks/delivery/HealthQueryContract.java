@@ -56,6 +56,30 @@ abstract class HealthQueryContract {
     }
 
     @Test
+    void countsFirstAttemptsKeptInTheirDeliveriesRowsBesideTheRowsOfAttempts() throws Exception {
+        DeliveryDatabase db = database();
+        String webhook = db.webhook("project_created", "http://127.0.0.1:9/").insert();
+        // created before the window, first attempt in it (within the hour the writer keeps such attempts for)
+        firstAttempt(db, delivery(db, webhook, "succeeded", "2026-11-30T07:30:00Z"), "2026-11-30T08:10:00Z", 200, 4);
+        // first attempt before the window
+        firstAttempt(db, delivery(db, webhook, "succeeded", "2026-11-30T07:00:00Z"), "2026-11-30T07:59:00Z", 200, 1);
+        String retried = delivery(db, webhook, "succeeded", "2026-11-30T09:00:00Z");
+        firstAttempt(db, retried, "2026-11-30T09:00:01Z", 204, 6);
+        attempt(db, retried, webhook, 2, "2026-11-30T09:20:00Z", 500, 8); // a redelivery's, a row of attempts
+        firstAttempt(db, delivery(db, webhook, "succeeded", "2026-11-30T10:29:00Z"), "2026-11-30T10:29:01Z", 201, 2);
+
+        WebhookHealth health = new HealthQuery(db.dataSource, Clock.fixed(NOW, ZoneOffset.UTC)).of(webhook, 3);
+
+        assertThat(health.hourly()).containsExactly(
+                new WebhookHealth.Hour("2026-11-30T08:00:00Z", 1, 0, 0, 4L, 4L),
+                // 6, 8: 6 reaches 50 %, 8 reaches 95 %
+                new WebhookHealth.Hour("2026-11-30T09:00:00Z", 1, 1, 0, 6L, 8L),
+                new WebhookHealth.Hour("2026-11-30T10:00:00Z", 1, 0, 0, 2L, 2L));
+        // 2, 4, 6, 8: the 2nd reaches 50 %, the 4th 95 %
+        assertThat(health.attempts()).isEqualTo(new WebhookHealth.Totals(4, 3, 1, 0, 0.75, 4L, 8L));
+    }
+
+    @Test
     void aWebhookWithoutAttemptsHasEmptyHoursAndNoRate() throws Exception {
         DeliveryDatabase db = database();
         String webhook = db.webhook("tag_created", "http://127.0.0.1:9/").insert();
@@ -79,6 +103,12 @@ abstract class HealthQueryContract {
                 + " updated_at) VALUES (?, ?, ?, 'project_created', ?, 0, ?, ?)", id, webhook, event, status, created,
                 created);
         return id;
+    }
+
+    /** A delivery's first attempt, succeeded, kept in the delivery's row as the writer keeps it. */
+    private static void firstAttempt(DeliveryDatabase db, String delivery, String at, int statusCode, long durationMs) {
+        db.update("UPDATE webhook_deliveries SET first_attempt_at = ?, first_duration_ms = ?, first_status_code = ?"
+                + " WHERE id = ?", Instant.parse(at).toEpochMilli(), durationMs, statusCode, delivery);
     }
 
     private static void attempt(DeliveryDatabase db, String delivery, String webhook, int number, String at,

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -223,10 +224,41 @@ class OutboxTest {
         String stored = (String) db.attemptsOf(claimed.get(0).id()).get(0).get("response_body");
         assertThat(stored.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThanOrEqualTo(4096);
         assertThat(stored).isEqualTo("\u00e9".repeat(2048));
-        assertThat(db.delivery(claimed.get(1).id())).containsEntry("status", "succeeded");
+        // the first attempt that succeeded stays in its delivery's row, and the settled row is due at its creation
+        Map<String, Object> succeeded = db.delivery(claimed.get(1).id());
+        assertThat(succeeded).containsEntry("status", "succeeded").containsEntry("first_attempt_at", at)
+                .containsEntry("first_duration_ms", 7L).containsEntry("first_status_code", 204)
+                .containsEntry("due_at", succeeded.get("created_at"));
+        assertThat(db.delivery(claimed.get(0).id())).containsEntry("first_attempt_at", null);
         Set<Object> attempted = new HashSet<>();
         db.rows("SELECT delivery_id FROM webhook_attempts").forEach(row -> attempted.add(row.get("delivery_id")));
-        assertThat(attempted).hasSize(2);
+        assertThat(attempted).containsExactly(claimed.get(0).id());
+    }
+
+    @Test
+    void theDeliveryLogShowsTheFirstAttemptKeptInTheRowThenARedeliverysAttempts() throws Exception {
+        db.webhook("project_created", "http://a.test/").insert();
+        ingest.onEvent(projectCreated("acme", "p1"));
+        ClaimedDelivery first = outbox.claim("me", 10, LEASE, Set.of()).get(0);
+        long at = System.currentTimeMillis();
+        outbox.record("me", List.of(Settlement.of(Outcome.attempted(first, at,
+                new AttemptResult(true, 200, null, null, "ok", 3)), RetrySchedule.DEFAULT, new SplittableRandom())));
+        DeliveryLog log = new DeliveryLog(db.dataSource, Clock.systemUTC());
+        assertThat(log.redeliver(first.id())).isTrue();
+        ClaimedDelivery again = outbox.claim("me", 10, LEASE, Set.of()).get(0);
+        outbox.record("me", List.of(Settlement.of(Outcome.attempted(again, at + 1_000,
+                new AttemptResult(false, 500, null, null, "no", 4)), RetrySchedule.DEFAULT, new SplittableRandom())));
+
+        DeliveryDetail detail = log.find(first.id()).orElseThrow();
+
+        assertThat(detail.attemptCount()).isEqualTo(2);
+        assertThat(detail.attempts()).containsExactly(
+                new DeliveryDetail.AttemptView(java.time.Instant.ofEpochMilli(at).toString(), 3, 200, null, "ok"),
+                new DeliveryDetail.AttemptView(java.time.Instant.ofEpochMilli(at + 1_000).toString(), 4, 500, null,
+                        "no"));
+        // the redelivery's attempt did not overwrite the first one
+        assertThat(db.delivery(first.id())).containsEntry("first_attempt_at", at).containsEntry("first_status_code",
+                200);
     }
 
     @Test

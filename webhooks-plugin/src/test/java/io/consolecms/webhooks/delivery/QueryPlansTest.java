@@ -33,6 +33,14 @@ class QueryPlansTest {
         assertThat(explain(DeliveryLog.listSql(true), "w1", "failed", 20, 0)).contains("index sorted");
     }
 
+    @Test
+    void theRetentionAndThePendingGaugeReadTheClaimableIndex() throws SQLException {
+        assertThat(explain(Retention.CANDIDATES_SQL, "succeeded", 1L, 1L, 200))
+                .containsIgnoringCase("WEBHOOK_DELIVERIES_CLAIMABLE").doesNotContainIgnoringCase("tableScan");
+        assertThat(explain(PendingBacklog.COUNT_SQL)).containsIgnoringCase("WEBHOOK_DELIVERIES_CLAIMABLE")
+                .doesNotContainIgnoringCase("tableScan");
+    }
+
     private String explain(String sql, Object... parameters) throws SQLException {
         try (Connection connection = db.dataSource.getConnection();
              PreparedStatement explain = connection.prepareStatement("EXPLAIN " + sql)) {

@@ -28,7 +28,7 @@ class RateLimitsTest {
 
     private static ClaimedDelivery delivery(String id, String webhookId) {
         return new ClaimedDelivery(id, webhookId, "e1", "tag_created", 0, 0, "PUBLIC", "http://a.test/",
-                SigningSecrets.NONE, null, null, new byte[0], 0, 0L);
+                SigningSecrets.NONE, null, null, new byte[0], 0, 0L, 0L);
     }
 
     @Test

@@ -23,8 +23,8 @@ abstract class RetentionContract {
     private static final String INSERT_EVENT = "INSERT INTO webhook_events (id, event_name, event_timestamp, body,"
             + " created_at) VALUES (?, 'project_created', 1, ?, ?)";
     private static final String INSERT_DELIVERY = "INSERT INTO webhook_deliveries (id, webhook_id, event_id,"
-            + " event_name, status, attempts, next_attempt_at, created_at, updated_at)"
-            + " VALUES (?, ?, ?, 'project_created', ?, 1, ?, ?, ?)";
+            + " event_name, status, attempts, next_attempt_at, created_at, updated_at, due_at)"
+            + " VALUES (?, ?, ?, 'project_created', ?, 1, ?, ?, ?, ?)";
     private static final String INSERT_ATTEMPT = "INSERT INTO webhook_attempts (delivery_id, attempt_no, at,"
             + " duration_ms, status_code) VALUES (?, ?, ?, 5, 500)";
 
@@ -111,8 +111,8 @@ abstract class RetentionContract {
              PreparedStatement attempts = connection.prepareStatement(INSERT_ATTEMPT)) {
             for (int i = 0; i < count; i++) {
                 bind(events, "e" + i, "{}".getBytes(), old).addBatch();
-                bind(deliveries, "d" + i, webhook, "e" + i, i % 2 == 0 ? "succeeded" : "failed", null, old - i, old)
-                        .addBatch();
+                bind(deliveries, "d" + i, webhook, "e" + i, i % 2 == 0 ? "succeeded" : "failed", null, old - i, old,
+                        old - i).addBatch();
                 bind(attempts, "d" + i, 1, old).addBatch();
             }
             events.executeBatch();
@@ -136,8 +136,10 @@ abstract class RetentionContract {
     }
 
     private void delivery(String id, String eventId, String status, long createdAt, long updatedAt) {
-        db.update(INSERT_DELIVERY, id, webhook, eventId, status,
-                "pending".equals(status) ? (Object) (now + 60_000) : null, createdAt, updatedAt);
+        // as the host stores them: a pending row is due at its next attempt, a settled row's due_at is its creation
+        Long nextAttempt = "pending".equals(status) ? now + 60_000 : null;
+        db.update(INSERT_DELIVERY, id, webhook, eventId, status, nextAttempt, createdAt, updatedAt,
+                nextAttempt != null ? nextAttempt : createdAt);
     }
 
     private void attempt(String deliveryId, int number) {

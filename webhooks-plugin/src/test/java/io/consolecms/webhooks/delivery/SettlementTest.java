@@ -14,8 +14,12 @@ class SettlementTest {
     private static final long AT = 1_700_000_000_000L;
 
     private static ClaimedDelivery delivery(int attempts, int roundStart) {
+        return created(attempts, roundStart, AT - 1_000);
+    }
+
+    private static ClaimedDelivery created(int attempts, int roundStart, long createdAt) {
         return new ClaimedDelivery("d1", "w1", "e1", "project_created", attempts, roundStart, "PUBLIC",
-                "http://a.test/", SigningSecrets.NONE, null, null, new byte[0], 0, 0L);
+                "http://a.test/", SigningSecrets.NONE, null, null, new byte[0], 0, 0L, createdAt);
     }
 
     private static Settlement settle(ClaimedDelivery delivery, AttemptResult result) {
@@ -35,6 +39,24 @@ class SettlementTest {
         assertThat(settlement.nextAttemptAt()).isNull();
         assertThat(settlement.error()).isNull();
         assertThat(settlement.settled()).isTrue();
+    }
+
+    @Test
+    void onlyAFirstAttemptThatSucceededWithinTheHourIsKeptInTheDeliveryRow() {
+        long hour = Duration.ofHours(1).toMillis();
+
+        assertThat(settle(delivery(0, 0), answered(204, null)).attemptInDeliveryRow()).isTrue();
+        assertThat(settle(created(0, 0, AT - hour + 1), answered(200, null)).attemptInDeliveryRow()).isTrue();
+        // later than the hour: the health would not look for it among the window's deliveries
+        assertThat(settle(created(0, 0, AT - hour), answered(200, null)).attemptInDeliveryRow()).isFalse();
+        // a failure, a retry that succeeded, a redelivery's attempt: rows of attempts
+        assertThat(settle(delivery(0, 0), answered(500, null)).attemptInDeliveryRow()).isFalse();
+        assertThat(settle(delivery(1, 0), answered(200, null)).attemptInDeliveryRow()).isFalse();
+        assertThat(settle(delivery(1, 1), answered(200, null)).attemptInDeliveryRow()).isFalse();
+        // abandoned, no attempt at all
+        Settlement abandoned = Settlement.of(Outcome.abandoned(delivery(0, 0), AT, "deleted"), TWO_RETRIES,
+                new SplittableRandom(1));
+        assertThat(abandoned.attemptInDeliveryRow()).isFalse();
     }
 
     @Test

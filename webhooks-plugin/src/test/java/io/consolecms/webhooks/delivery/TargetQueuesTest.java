@@ -23,7 +23,7 @@ class TargetQueuesTest {
     /** A delivery whose event body is {@code bytes} long. */
     private static ClaimedDelivery delivery(String id, int bytes) {
         return new ClaimedDelivery(id, "w1", "e1", "project_created", 0, 0, "PUBLIC", "http://a.test/",
-                SigningSecrets.NONE, null, null, new byte[bytes], 0, 0L);
+                SigningSecrets.NONE, null, null, new byte[bytes], 0, 0L, 0L);
     }
 
     /** As {@link #queues(int, int, int)}, holding at most {@code bodyBytes} of event bodies. */
