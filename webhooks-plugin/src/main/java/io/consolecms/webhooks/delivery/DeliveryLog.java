@@ -107,8 +107,9 @@ final class DeliveryLog {
                             rows.getString("last_error"), time(rows, "created_at"), time(rows, "updated_at"),
                             List.of());
                     // a first attempt that succeeded soon is kept in the delivery's row (see Settlement)
-                    if (time(rows, "first_attempt_at") != null) {
-                        attempts.add(new DeliveryDetail.AttemptView(time(rows, "first_attempt_at"),
+                    String firstAttemptAt = time(rows, "first_attempt_at");
+                    if (firstAttemptAt != null) {
+                        attempts.add(new DeliveryDetail.AttemptView(firstAttemptAt,
                                 rows.getLong("first_duration_ms"), integer(rows, "first_status_code"), null,
                                 rows.getString("first_response_body")));
                     }
