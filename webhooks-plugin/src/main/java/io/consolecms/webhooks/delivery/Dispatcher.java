@@ -343,7 +343,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
         }
     }
 
-    private void releaseReclaimed() throws SQLException {
+    private void releaseReclaimed() throws SQLException, InterruptedException {
         if (toRelease.isEmpty()) {
             return; // the usual case: a claim brings back a held delivery only in a race
         }
@@ -352,23 +352,23 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
             ids.add(id);
         }
         try {
-            outbox.release(owner, ids);
+            outbox.release(writer, owner, ids);
         } catch (SQLException failure) {
             toRelease.addAll(ids); // at the next wake-up; their leases expire meanwhile anyway
             throw failure;
         }
     }
 
-    private void renewLeases() throws SQLException {
+    private void renewLeases() throws SQLException, InterruptedException {
         long now = clock.millis();
         if (now < nextRenewal) {
             return;
         }
         nextRenewal = now + settings.lease().toMillis() / 4;
-        outbox.renew(owner, Set.copyOf(held.keySet()), now + settings.lease().toMillis());
+        outbox.renew(writer, owner, Set.copyOf(held.keySet()), now + settings.lease().toMillis());
     }
 
-    private void refreshWebhooks() throws SQLException {
+    private void refreshWebhooks() throws SQLException, InterruptedException {
         long now = clock.millis();
         if (now < nextRefresh) {
             return;
@@ -384,7 +384,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
      * delivered are settled now, those whose webhook moved to another target are given back to the database, to be
      * claimed into that target's queue.
      */
-    private void unpauseChanged(long now) throws SQLException {
+    private void unpauseChanged(long now) throws SQLException, InterruptedException {
         List<String> giveBack = new ArrayList<>();
         for (String key : queues.pausedTargets()) {
             for (ClaimedDelivery delivery : queues.removeWaiting(key, waiting -> changed(waiting, key))) {
@@ -399,7 +399,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
             }
         }
         if (!giveBack.isEmpty()) {
-            outbox.release(owner, giveBack);
+            outbox.release(writer, owner, giveBack);
             lowerCursor(Long.MIN_VALUE);
             scanDue = true;
             databaseHasWork = true;
@@ -470,7 +470,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
                     lowerCursor(givenBackFrom); // nothing to give back in the database: they were never leased
                 }
             } else {
-                outbox.release(owner, giveBack);
+                outbox.release(writer, owner, giveBack);
             }
             metrics.claimed(claimed.size(), giveBack.size());
             if (!whole) {
@@ -806,10 +806,14 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
 
     private void releaseQuietly(List<ClaimedDelivery> deliveries) {
         try {
-            outbox.release(owner, deliveries.stream().map(ClaimedDelivery::id).toList());
+            outbox.release(writer, owner, deliveries.stream().map(ClaimedDelivery::id).toList());
         } catch (SQLException failure) {
             LOG.warn("Could not release {} webhook delivery leases; they expire on their own: {}", deliveries.size(),
                     failure.toString());
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            LOG.warn("Interrupted while releasing {} webhook delivery leases; they expire on their own",
+                    deliveries.size());
         }
     }
 

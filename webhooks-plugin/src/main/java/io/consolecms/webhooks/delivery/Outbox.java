@@ -45,6 +45,8 @@ final class Outbox {
     private static final String ID_IN = "id IN (";
     /** Rows per IN list: well under every driver's limit of bind parameters. */
     private static final int CHUNK = 500;
+    /** Ids per transaction of a lease renewal or release; see {@link #byWriter}. */
+    private static final int WRITER_CHUNK = 256;
     /**
      * The most rows one {@link #claim} returns, whatever limit it is given: the due rows are read with a LIMIT of at most
      * this many, so that PostgreSQL's lease and load by id stay one IN list each. A claimer that takes fewer rows than
@@ -525,24 +527,54 @@ final class Outbox {
     /**
      * Extends {@code owner}'s leases on deliveries it still holds (queued in memory or in flight) to {@code until}, so
      * that a long queue behind a slow target keeps its claims; what it no longer holds is not renewed and expires.
+     * Written by the writer, like the settlements that clear the same rows' leases (see {@link #byWriter}).
      */
-    void renew(String owner, Collection<String> deliveryIds, long until) throws SQLException {
-        forChunks(deliveryIds, "UPDATE webhook_deliveries SET lease_expires_at = ?, due_at = ? WHERE lease_owner = ?"
-                + " AND id IN (", (update, index) -> {
+    void renew(GroupCommit writer, String owner, Collection<String> deliveryIds, long until)
+            throws SQLException, InterruptedException {
+        byWriter(writer, deliveryIds, (connection, chunk) -> forChunks(connection, chunk,
+                "UPDATE webhook_deliveries SET lease_expires_at = ?, due_at = ? WHERE lease_owner = ? AND id IN (",
+                (update, index) -> {
                     update.setLong(index, until);
                     update.setLong(index + 1, until);
                     update.setString(index + 2, owner);
                     return index + 3;
-                });
+                }));
     }
 
     /** Gives up {@code owner}'s leases on deliveries it will not attempt; they stay pending and due. */
-    void release(String owner, Collection<String> deliveryIds) throws SQLException {
-        forChunks(deliveryIds, "UPDATE webhook_deliveries SET lease_owner = NULL, lease_expires_at = NULL,"
-                + " due_at = next_attempt_at WHERE lease_owner = ? AND id IN (", (update, index) -> {
+    void release(GroupCommit writer, String owner, Collection<String> deliveryIds)
+            throws SQLException, InterruptedException {
+        byWriter(writer, deliveryIds, (connection, chunk) -> forChunks(connection, chunk,
+                "UPDATE webhook_deliveries SET lease_owner = NULL, lease_expires_at = NULL, due_at = next_attempt_at"
+                        + " WHERE lease_owner = ? AND id IN (", (update, index) -> {
                     update.setString(index, owner);
                     return index + 1;
-                });
+                }));
+    }
+
+    /** An update of some deliveries by id, in a transaction that it does not end. */
+    @FunctionalInterface
+    private interface ByIds {
+        void update(Connection connection, List<String> ids) throws SQLException;
+    }
+
+    /**
+     * Runs {@code update} in the writer's transactions, {@link #WRITER_CHUNK} ids at a time in the order of their ids,
+     * waiting for each commit. In a transaction of its own, beside the writer's, such an update took row locks in
+     * another order than the settlements that the writer stores for the same rows, and H2 chose one of the two as a
+     * deadlock victim about once a minute under load (a renewal skipped, a warning). In chunks, so that a publish that
+     * comes meanwhile waits for a small part of the update, not for all of it.
+     */
+    private static void byWriter(GroupCommit writer, Collection<String> deliveryIds, ByIds update)
+            throws SQLException, InterruptedException {
+        List<String> sorted = deliveryIds.stream().sorted().toList();
+        for (int from = 0; from < sorted.size(); from += WRITER_CHUNK) {
+            List<String> chunk = sorted.subList(from, Math.min(sorted.size(), from + WRITER_CHUNK));
+            writer.call(connection -> {
+                update.update(connection, chunk);
+                return null;
+            });
+        }
     }
 
     @FunctionalInterface
@@ -552,42 +584,40 @@ final class Outbox {
     }
 
     /**
-     * Runs {@code sqlBeforeIds} (which ends with {@code "id IN ("}) for the ids, in chunks. On H2, by primary key in a
-     * JDBC batch instead: H2 tests each row of an IN list against every id of the list.
+     * Runs {@code sqlBeforeIds} (which ends with {@code "id IN ("}) for the ids, in chunks, in {@code connection}'s
+     * transaction. On H2, by primary key in a JDBC batch instead: H2 tests each row of an IN list against every id of
+     * the list.
      */
-    private void forChunks(Collection<String> ids, String sqlBeforeIds, Binder binder) throws SQLException {
+    private static void forChunks(Connection connection, List<String> ids, String sqlBeforeIds, Binder binder)
+            throws SQLException {
         if (ids.isEmpty()) {
             return;
         }
         if (!sqlBeforeIds.endsWith(ID_IN)) {
             throw new IllegalArgumentException("not an update by a list of ids: " + sqlBeforeIds);
         }
-        List<String> all = List.copyOf(ids);
-        Transactions.inTransaction(dataSource, connection -> {
-            if (!isPostgres(connection)) {
-                try (PreparedStatement update = connection.prepareStatement(
-                        sqlBeforeIds.substring(0, sqlBeforeIds.length() - ID_IN.length()) + "id = ?")) {
-                    for (String id : all) {
-                        update.setString(binder.bind(update, 1), id);
-                        update.addBatch();
-                    }
-                    update.executeBatch();
+        if (!isPostgres(connection)) {
+            try (PreparedStatement update = connection.prepareStatement(
+                    sqlBeforeIds.substring(0, sqlBeforeIds.length() - ID_IN.length()) + "id = ?")) {
+                for (String id : ids) {
+                    update.setString(binder.bind(update, 1), id);
+                    update.addBatch();
                 }
-                return null;
+                update.executeBatch();
             }
-            for (int from = 0; from < all.size(); from += CHUNK) {
-                List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
-                try (PreparedStatement update = connection.prepareStatement(
-                        sqlBeforeIds + placeholders(chunk.size()) + ")")) {
-                    int index = binder.bind(update, 1);
-                    for (String id : chunk) {
-                        update.setString(index++, id);
-                    }
-                    update.executeUpdate();
+            return;
+        }
+        for (int from = 0; from < ids.size(); from += CHUNK) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
+            try (PreparedStatement update = connection.prepareStatement(
+                    sqlBeforeIds + placeholders(chunk.size()) + ")")) {
+                int index = binder.bind(update, 1);
+                for (String id : chunk) {
+                    update.setString(index++, id);
                 }
+                update.executeUpdate();
             }
-            return null;
-        });
+        }
     }
 
     /**

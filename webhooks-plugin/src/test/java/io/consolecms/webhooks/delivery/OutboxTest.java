@@ -3,6 +3,9 @@ package io.consolecms.webhooks.delivery;
 import static io.consolecms.webhooks.delivery.Events.projectCreated;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,9 +15,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -180,9 +186,63 @@ class OutboxTest {
         List<ClaimedDelivery> claimed = outbox.claim("me", 10, LEASE, Set.of(busy));
         assertThat(claimed).extracting(ClaimedDelivery::webhookId).containsExactly(idle);
 
-        outbox.release("me", List.of(claimed.get(0).id()));
+        outbox.release(writer, "me", List.of(claimed.get(0).id()));
         assertThat(outbox.claim("other", 10, LEASE, Set.of())).extracting(ClaimedDelivery::webhookId)
                 .containsExactlyInAnyOrder(busy, idle);
+    }
+
+    @Test
+    void aLeaseRenewalWaitsForTheWritersTransactionInsteadOfLockingRowsBesideIt() throws Exception {
+        db.webhook("project_created", "http://a.test/").insert();
+        db.webhook("project_created", "http://b.test/").insert();
+        ingest.onEvent(projectCreated("acme", "p1"));
+        List<String> held = outbox.claim("me", 10, LEASE, Set.of()).stream().map(ClaimedDelivery::id).sorted()
+                .toList();
+        assertThat(held).hasSize(2);
+        // the writer's transaction locks the second row, then (once the renewal has had time to start) the first:
+        // a renewal in a transaction of its own, locking them the other way round, made one of the two a deadlock victim
+        CountDownLatch writerHoldsSecond = new CountDownLatch(1);
+        CountDownLatch renewalStarted = new CountDownLatch(1);
+        AtomicInteger writerRuns = new AtomicInteger();
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<Void> writes = threads.submit(() -> writer.call(connection -> {
+                writerRuns.incrementAndGet();
+                touch(connection, held.get(1));
+                writerHoldsSecond.countDown();
+                try {
+                    renewalStarted.await(10, TimeUnit.SECONDS);
+                    Thread.sleep(300);
+                } catch (InterruptedException interrupted) {
+                    throw new SQLException(interrupted);
+                }
+                touch(connection, held.get(0));
+                return null;
+            }));
+            assertThat(writerHoldsSecond.await(10, TimeUnit.SECONDS)).isTrue();
+            long until = System.currentTimeMillis() + 600_000;
+            Future<Void> renewal = threads.submit(() -> {
+                renewalStarted.countDown();
+                outbox.renew(writer, "me", held, until);
+                return null;
+            });
+
+            renewal.get(20, TimeUnit.SECONDS);
+            writes.get(20, TimeUnit.SECONDS);
+            assertThat(writerRuns).hasValue(1);
+            assertThat(held).allSatisfy(id -> assertThat(db.delivery(id)).containsEntry("lease_expires_at", until)
+                    .containsEntry("updated_at", 1L));
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    private static void touch(Connection connection, String deliveryId) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE webhook_deliveries SET updated_at = 1 WHERE id = ?")) {
+            update.setString(1, deliveryId);
+            assertThat(update.executeUpdate()).isEqualTo(1);
+        }
     }
 
     @Test
