@@ -17,14 +17,18 @@ public final class Database implements AutoCloseable {
     private static final int VALIDATION_SECONDS = 2;
 
     private final HikariDataSource pool;
+    /** On an embedded H2 file, what keeps the file from growing without end; null otherwise. */
+    private final H2Compaction compaction;
 
-    private Database(HikariDataSource pool) {
+    private Database(HikariDataSource pool, boolean embeddedH2) {
         this.pool = pool;
+        this.compaction = embeddedH2 ? H2Compaction.start(pool) : null;
     }
 
     /**
      * Opens the pool and checks that the database answers. The pool's meters ({@code hikaricp_connections_*}, tagged
-     * {@code pool="cms-db"}) go to {@code registry}.
+     * {@code pool="cms-db"}) go to {@code registry}. On an embedded H2 file, also starts compacting it in the background
+     * (see {@link H2Compaction}).
      *
      * @throws InvalidSettingException naming {@code CMS_DB_URL} when it cannot connect
      */
@@ -39,7 +43,7 @@ public final class Database implements AutoCloseable {
         config.setValidationTimeout(VALIDATION_SECONDS * 1_000L);
         config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
         try {
-            return new Database(new HikariDataSource(config));
+            return new Database(new HikariDataSource(config), H2Compaction.isEmbeddedFile(url));
         } catch (RuntimeException e) {
             throw new InvalidSettingException("CMS_DB_URL", "cannot connect to " + redacted(url) + ": "
                     + rootMessage(e));
@@ -81,6 +85,9 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (compaction != null) {
+            compaction.close();
+        }
         pool.close();
     }
 
