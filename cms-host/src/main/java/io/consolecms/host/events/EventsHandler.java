@@ -7,7 +7,6 @@ import io.consolecms.host.http.JsonMapperResolver;
 import io.consolecms.plugin.EventPublisher;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.Locale;
 import java.util.Optional;
@@ -32,7 +31,6 @@ public final class EventsHandler extends Handler.Wrapper {
 
     static final String PATH = "/api/events";
     private static final int MAX = EventPublisher.MAX_EVENT_BYTES;
-    private static final long MAX_DISCARDED = 8L * MAX;
     private static final String BEARER = "Bearer ";
     private static final Logger LOG = LoggerFactory.getLogger(EventsHandler.class);
 
@@ -88,12 +86,7 @@ public final class EventsHandler extends Handler.Wrapper {
         InputStream body = Content.Source.asInputStream(request);
         long declared = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
         if (declared > MAX) {
-            // Discarded, not kept, so that the client (which sends the whole body before it reads) sees the 413
-            // instead of a reset connection; a body past the bound is cut off.
-            if (declared <= MAX_DISCARDED) {
-                body.transferTo(OutputStream.nullOutputStream());
-            }
-            return tooLarge();
+            return tooLarge(); // the rest of the body is read after the answer (the HTTP server's UnreadBodyDrain)
         }
         // Reads at most one byte more than allowed, so that a chunked body cannot grow past the limit.
         byte[] json = body.readNBytes(MAX + 1);

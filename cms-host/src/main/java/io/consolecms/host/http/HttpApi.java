@@ -113,7 +113,7 @@ public final class HttpApi implements AutoCloseable {
                 ContainerFactory.createContainer(JettyHttpContainer.class, application)));
         TimedHandler timed = new TimedHandler(meters, Tags.empty());
         timed.setHandler(new SecurityHeaders(inFront.apply(jersey)));
-        server.setHandler(new GracefulHandler(timed));
+        server.setHandler(new GracefulHandler(new UnreadBodyDrain(timed)));
         try {
             server.start();
         } catch (Exception e) {

@@ -10,6 +10,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.consolecms.host.RunningHost;
+import io.consolecms.plugin.EventPublisher;
 import io.consolecms.plugin.Plugin;
 import io.consolecms.plugin.PluginContext;
 import java.io.BufferedReader;
@@ -188,6 +189,58 @@ class HttpApiTest {
             assertThat(Duration.ofNanos(System.nanoTime() - stopping)).isLessThan(HttpApi.STOP_TIMEOUT);
             assertNoStackTrace();
         }
+    }
+
+    @Test
+    void aClientStillSendingABodyTheEndpointDoesNotReadGetsItsWholeAnswer() throws Exception {
+        try (RunningHost host = RunningHost.start(home)) {
+            URI base = host.host().baseUri();
+            byte[] body = ("{\"x\":\"" + "x".repeat(EventPublisher.MAX_EVENT_BYTES + 1000) + "\"}")
+                    .getBytes(US_ASCII);
+            // Each answers before it has read the body: a GET that ignores it, a 404, a 401 and a 413.
+            assertThat(sentSlowly(base, "GET /health", null, body)).startsWith("HTTP/1.1 200 ").contains("\"UP\"");
+            assertThat(sentSlowly(base, "GET /nowhere", null, body)).startsWith("HTTP/1.1 404 ");
+            assertThat(sentSlowly(base, "POST /api/events", null, body)).startsWith("HTTP/1.1 401 ");
+            assertThat(sentSlowly(base, "POST /api/events", CORE, body)).startsWith("HTTP/1.1 413 ")
+                    .contains("larger than");
+            assertNoStackTrace();
+        }
+    }
+
+    @Test
+    void aRequestThatExpectsContinueAndIsAnsweredWithoutItsBodyEndsWithoutWaitingForIt() throws Exception {
+        try (RunningHost host = RunningHost.start(home)) {
+            Socket client = open(host.host().baseUri());
+            client.getOutputStream().write(("POST /api/events HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                    + CORE + "\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: "
+                    + 2 * EventPublisher.MAX_EVENT_BYTES + "\r\n\r\n").getBytes(US_ASCII));
+            client.getOutputStream().flush();
+            assertThat(statusLine(client)).isEqualTo("HTTP/1.1 413 Payload Too Large");
+
+            // The body never comes, and nothing waits for it: a graceful stop finds no request still running.
+            long stopping = System.nanoTime();
+            host.close();
+            assertThat(Duration.ofNanos(System.nanoTime() - stopping)).isLessThan(HttpApi.STOP_TIMEOUT);
+        }
+    }
+
+    /**
+     * Sends {@code body} in 64 KiB pieces a few milliseconds apart, as a client on a busy machine does, then reads the
+     * whole answer; a write or read that fails on a reset connection fails the test.
+     */
+    private String sentSlowly(URI base, String requestLine, String token, byte[] body) throws Exception {
+        Socket client = open(base);
+        client.setSoLinger(false, 0);
+        OutputStream out = client.getOutputStream();
+        out.write((requestLine + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
+                + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(US_ASCII));
+        for (int at = 0; at < body.length; at += 64 * 1024) {
+            out.write(body, at, Math.min(64 * 1024, body.length - at));
+            out.flush();
+            Thread.sleep(5);
+        }
+        return new String(client.getInputStream().readAllBytes(), US_ASCII);
     }
 
     private void awaitClientWentAway() {
