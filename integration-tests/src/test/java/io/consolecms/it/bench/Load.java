@@ -138,6 +138,17 @@ final class Load {
      */
     static long[] sequential(String url, String bearer, int warmup, int samples, double seconds, int everyMillis,
                              IntFunction<String> body) throws IOException {
+        long[] result = inOrder(url, bearer, warmup, samples, seconds, everyMillis, body);
+        Arrays.sort(result);
+        return result;
+    }
+
+    /**
+     * As {@link #sequential(String, String, int, int, double, int, IntFunction)}, the latencies in the order of the
+     * publishes rather than sorted: the {@code k}th is that of the body made for index {@code warmup + k}.
+     */
+    static long[] inOrder(String url, String bearer, int warmup, int samples, double seconds, int everyMillis,
+                          IntFunction<String> body) throws IOException {
         long every = TimeUnit.MILLISECONDS.toNanos(everyMillis);
         long deadline = System.nanoTime() + (long) (seconds * 1e9);
         long[] latencies = new long[samples];
@@ -160,8 +171,6 @@ final class Load {
                 }
             }
         }
-        long[] result = Arrays.copyOf(latencies, measured);
-        Arrays.sort(result);
-        return result;
+        return Arrays.copyOf(latencies, measured);
     }
 }

@@ -135,13 +135,16 @@ public final class EventIngest implements EventListener {
 
         @Override
         public void committed() {
+            // The publisher first: admitted first, the deliveries woke threads whose attempts then took the cores
+            // while the publisher's answer was still to be written (a 10-match publish's p99, paced, 2.7-2.8 ms
+            // rather than 1.6-1.8; README, "Fanout, interleaved")
+            stored.complete(deliveries);
             for (Placed place : placed) {
                 handoff.admit(place.place(), place.delivery());
             }
             if (spilled) {
                 handoff.spilled(spilledDueAt);
             }
-            stored.complete(deliveries);
         }
 
         @Override

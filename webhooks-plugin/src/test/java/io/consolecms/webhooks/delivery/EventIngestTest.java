@@ -4,13 +4,16 @@ import static io.consolecms.webhooks.delivery.Events.event;
 import static io.consolecms.webhooks.delivery.Events.projectCreated;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.consolecms.plugin.ConsoleEvent;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -192,7 +195,7 @@ class EventIngestTest {
     void deliveriesWithAPlaceInMemoryAreStoredLeasedAndHandedOverOnlyAfterTheCommit() throws Exception {
         String webhook = db.webhook("project_created", "http://a.test/hook").secret("s3cret").insert();
         db.webhook("project_created", "http://b.test/").insert();
-        List<String> log = new ArrayList<>();
+        List<String> log = new CopyOnWriteArrayList<>();
         DeliveryHandoff roomForA = new DeliveryHandoff() {
             @Override
             public String owner() {
@@ -200,8 +203,8 @@ class EventIngestTest {
             }
 
             @Override
-            public java.time.Duration lease() {
-                return java.time.Duration.ofMinutes(1);
+            public Duration lease() {
+                return Duration.ofMinutes(1);
             }
 
             @Override
@@ -234,8 +237,9 @@ class EventIngestTest {
         var leased = db.deliveriesOf(webhook).get(0);
         assertThat(leased).containsEntry("lease_owner", "this-host");
         assertThat((Long) leased.get("lease_expires_at")).isGreaterThanOrEqualTo(before + 60_000);
-        assertThat(log).containsExactly("admit place-a " + leased.get("id") + " 1 s3cret " + event.jsonText(),
-                "spilled");
+        // handed over on the writer's thread just after the publisher is told, not before
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(log).containsExactly(
+                "admit place-a " + leased.get("id") + " 1 s3cret " + event.jsonText(), "spilled"));
         assertThat(db.rows("SELECT id FROM webhook_deliveries WHERE lease_owner IS NULL")).hasSize(1);
     }
 }
