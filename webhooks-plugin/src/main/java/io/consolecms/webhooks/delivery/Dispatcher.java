@@ -63,6 +63,8 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
     private static final Duration MAX_SCAN_INTERVAL = Duration.ofSeconds(30);
     /** Webhooks excluded from one claim at most: beyond, their deliveries are claimed and given back. */
     private static final int MAX_EXCLUDED = 1000;
+    /** How many targets' parsed URIs are remembered (see {@link #targetUris}). */
+    private static final int MAX_TARGET_URIS = 10_000;
 
     private final Outbox outbox;
     private final GroupCommit writer;
@@ -72,6 +74,8 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
     private final Clock clock;
     private final Duration scanInterval;
     private final String owner = "webhooks-" + ObjectId.next();
+    /** Each target's URI, parsed once rather than at every attempt. */
+    private final Memo<String, URI> targetUris = new Memo<>(MAX_TARGET_URIS, URI::create);
 
     private final TargetQueues queues;
     /** The deliveries this host holds (queued, in flight, or being recorded), with their target's queue. */
@@ -627,7 +631,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
         }
         AttemptResult result;
         try {
-            result = sender.send(new DeliveryRequest(current.id(), URI.create(current.target()), current.body(),
+            result = sender.send(new DeliveryRequest(current.id(), targetUris.get(current.target()), current.body(),
                     current.secrets().current(), current.secrets().previousAt(at), current.base64Ca(),
                     current.proxyUrl()));
         } catch (RuntimeException bug) {

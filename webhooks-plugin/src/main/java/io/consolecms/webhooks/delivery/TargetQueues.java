@@ -86,8 +86,20 @@ final class TargetQueues {
         this.onOpened = onOpened;
     }
 
+    /** How many targets' keys are remembered; far more than a host has targets in use at once. */
+    private static final int MAX_KEYS = 10_000;
+    /**
+     * Each target's key, worked out once: a claim and each attempt ask for it, and parsing the target at every delivery
+     * was a quarter of the claiming thread's work in a drain. The same key instance also keeps its hash.
+     */
+    private static final Memo<String, String> KEYS = new Memo<>(MAX_KEYS, TargetQueues::parseKey);
+
     /** The queue of a target: its scheme, host and port, the default port spelled out; {@code null} if not a URL. */
     static String key(String target) {
+        return KEYS.get(target);
+    }
+
+    private static String parseKey(String target) {
         try {
             URI uri = new URI(target);
             String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
