@@ -7,17 +7,17 @@ import java.util.function.Function;
 
 /**
  * Remembers what a pure function gave for each argument, for values worked out from a webhook's settings at every
- * delivery (a target's URI and queue, parsed once per target rather than once per delivery). Bounded: once it holds
+ * delivery (a target's URI, queue and Host header, worked out once per target rather than once per delivery). Bounded: once it holds
  * {@code max} results it forgets them all and starts again. A {@code null} result, or a {@code null} argument, is
  * not remembered. Thread-safe; two threads may both work out a value not yet remembered.
  */
-final class Memo<K, V> {
+public final class Memo<K, V> {
 
     private final int max;
     private final Function<K, V> function;
     private final Map<K, V> known = new ConcurrentHashMap<>();
 
-    Memo(int max, Function<K, V> function) {
+    public Memo(int max, Function<K, V> function) {
         if (max < 1) {
             throw new IllegalArgumentException("max must be positive: " + max);
         }
@@ -26,7 +26,7 @@ final class Memo<K, V> {
     }
 
     /** What the function gives for {@code argument}; what it throws goes to the caller, and nothing is remembered. */
-    V get(K argument) {
+    public V get(K argument) {
         if (argument == null) {
             return function.apply(null);
         }

@@ -3,6 +3,7 @@ package io.consolecms.webhooks.delivery.http;
 import io.consolecms.webhooks.delivery.AttemptResult;
 import io.consolecms.webhooks.delivery.DeliveryRequest;
 import io.consolecms.webhooks.delivery.DeliverySender;
+import io.consolecms.webhooks.delivery.Memo;
 import io.consolecms.webhooks.delivery.MiaSignature;
 import io.consolecms.webhooks.delivery.StandardSignature;
 import java.io.IOException;
@@ -11,8 +12,6 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -71,10 +70,10 @@ public final class HttpDeliverySender implements DeliverySender {
     private final CloseableHttpClient client;
     private final ScheduledThreadPoolExecutor timer;
     /**
-     * The Host header of each target authority, as the client's own {@link RequestTargetHost} writes it: worked out
-     * once rather than at every attempt, where formatting it was a sixth of a delivery thread's work.
+     * The Host header of each target, as the client's own {@link RequestTargetHost} writes it: worked out once rather
+     * than at every attempt, where formatting it was a sixth of a delivery thread's work.
      */
-    private final Map<String, String> hostHeaders = new ConcurrentHashMap<>();
+    private final Memo<URI, String> hostHeaders = new Memo<>(MAX_HOST_HEADERS, HttpDeliverySender::hostHeader);
 
     /**
      * Opens nothing yet; starts a timer thread for timeouts and one that closes idle pooled connections, both stopped
@@ -215,7 +214,7 @@ public final class HttpDeliverySender implements DeliverySender {
     private HttpPost post(DeliveryRequest request) {
         HttpPost post = new HttpPost(request.target());
         post.setEntity(new ByteArrayEntity(request.body(), JSON));
-        String host = hostHeader(request.target());
+        String host = hostHeaders.get(request.target());
         if (host != null) {
             post.setHeader(HttpHeaders.HOST, host);
         }
@@ -231,14 +230,9 @@ public final class HttpDeliverySender implements DeliverySender {
     }
 
     /** The Host header the client would write for {@code target}, or null to let it write it. */
-    private String hostHeader(URI target) {
-        String authority = target.getRawAuthority();
-        if (authority == null) {
+    private static String hostHeader(URI target) {
+        if (target.getRawAuthority() == null) {
             return null;
-        }
-        String known = hostHeaders.get(authority);
-        if (known != null) {
-            return known;
         }
         HttpPost probe = new HttpPost(target);
         try {
@@ -247,14 +241,7 @@ public final class HttpDeliverySender implements DeliverySender {
             return null;
         }
         Header host = probe.getFirstHeader(HttpHeaders.HOST);
-        if (host == null) {
-            return null;
-        }
-        if (hostHeaders.size() >= MAX_HOST_HEADERS) {
-            hostHeaders.clear();
-        }
-        hostHeaders.put(authority, host.getValue());
-        return host.getValue();
+        return host == null ? null : host.getValue();
     }
 
     /** What this attempt's route, trust and proxy login are, for the shared client's planner, TLS and pool. */
