@@ -32,7 +32,15 @@ public record DeliverySettings(RetrySchedule retrySchedule, Duration timeout, Li
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
     public static final int DEFAULT_WORKERS = 128;
     public static final int DEFAULT_PER_TARGET = 16;
-    public static final int DEFAULT_QUEUE_CAPACITY = 10_000;
+    /** The least and the most pending deliveries a host holds in memory by default, whatever its heap. */
+    public static final int MIN_DEFAULT_QUEUE_CAPACITY = 10_000;
+    public static final int MAX_DEFAULT_QUEUE_CAPACITY = 1_000_000;
+    /**
+     * Heap bytes per pending delivery held in memory by default: one held delivery of a small event takes about 700
+     * bytes of heap (its event body, ids and place in its queue), so the default ties up at most about a sixth of the
+     * heap this way; the event bodies are bounded apart ({@link #queueBodyBytes()}).
+     */
+    static final long HEAP_BYTES_PER_QUEUED_DELIVERY = 4096;
     public static final int DEFAULT_BREAKER_FAILURES = 10;
     public static final Duration DEFAULT_BREAKER_COOLDOWN = Duration.ofSeconds(30);
     /** The longest cool-down, as a multiple of the first: 30 s doubling up to 10 min by default. */
@@ -76,11 +84,23 @@ public record DeliverySettings(RetrySchedule retrySchedule, Duration timeout, Li
                 settings.list("deny-networks", List.of()),
                 settings.positiveInt("workers", DEFAULT_WORKERS),
                 settings.positiveInt("per-target", DEFAULT_PER_TARGET),
-                settings.positiveInt("queue-capacity", DEFAULT_QUEUE_CAPACITY),
+                settings.positiveInt("queue-capacity", defaultQueueCapacity(Runtime.getRuntime().maxMemory())),
                 settings.positiveInt("breaker-failures", DEFAULT_BREAKER_FAILURES),
                 positive(settings, "breaker-cooldown", DEFAULT_BREAKER_COOLDOWN),
                 positive(settings, "disable-after", DEFAULT_DISABLE_AFTER),
                 positive(settings, "retention", DEFAULT_RETENTION));
+    }
+
+    /**
+     * How many pending deliveries a host with {@code maxHeapBytes} of heap holds in memory unless told otherwise: one
+     * per {@link #HEAP_BYTES_PER_QUEUED_DELIVERY} bytes of heap (262,144 with {@code -Xmx1g}, 65,536 with {@code
+     * -Xmx256m}), at least {@link #MIN_DEFAULT_QUEUE_CAPACITY} and at most {@link #MAX_DEFAULT_QUEUE_CAPACITY}. A
+     * backlog that fits is attempted from memory as fast as its target answers; what does not is read back from the
+     * database in pages, which costs the host about as much again as the attempts themselves.
+     */
+    static int defaultQueueCapacity(long maxHeapBytes) {
+        long byHeap = maxHeapBytes / HEAP_BYTES_PER_QUEUED_DELIVERY;
+        return (int) Math.max(MIN_DEFAULT_QUEUE_CAPACITY, Math.min(MAX_DEFAULT_QUEUE_CAPACITY, byHeap));
     }
 
     private static Duration positive(PluginSettings settings, String key, Duration fallback) {

@@ -23,8 +23,9 @@ class DeliverySettingsTest {
         assertThat(settings.timeout()).isEqualTo(Duration.ofSeconds(15));
         assertThat(settings.workers()).isEqualTo(128);
         assertThat(settings.perTarget()).isEqualTo(16);
-        assertThat(settings.queueCapacity()).isEqualTo(10_000);
-        assertThat(settings.queuePerTarget()).isEqualTo(1_000);
+        int capacity = DeliverySettings.defaultQueueCapacity(Runtime.getRuntime().maxMemory());
+        assertThat(settings.queueCapacity()).isEqualTo(capacity);
+        assertThat(settings.queuePerTarget()).isEqualTo(capacity / 10);
         assertThat(settings.allowNetworks()).isEmpty();
         assertThat(settings.denyNetworks()).isEmpty();
         assertThat(settings.lease()).isEqualTo(Duration.ofSeconds(40));
@@ -32,6 +33,16 @@ class DeliverySettingsTest {
         assertThat(settings.breakerCooldown()).isEqualTo(Duration.ofSeconds(30));
         assertThat(settings.disableAfter()).isEqualTo(Duration.ofDays(5));
         assertThat(settings.retention()).isEqualTo(Duration.ofDays(30));
+    }
+
+    @Test
+    void holdsInMemoryByDefaultOneDeliveryPerFourKibibytesOfHeapWithinBounds() {
+        long mib = 1024 * 1024;
+        assertThat(DeliverySettings.defaultQueueCapacity(1024 * mib)).isEqualTo(262_144);
+        assertThat(DeliverySettings.defaultQueueCapacity(256 * mib)).isEqualTo(65_536);
+        assertThat(DeliverySettings.defaultQueueCapacity(16 * mib)).isEqualTo(10_000); // never below the old default
+        assertThat(DeliverySettings.defaultQueueCapacity(64 * 1024 * mib)).isEqualTo(1_000_000);
+        assertThat(DeliverySettings.defaultQueueCapacity(Long.MAX_VALUE)).isEqualTo(1_000_000);
     }
 
     @Test
