@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * <p>Deliveries wait in {@link TargetQueues}: one queue per target, each with its own concurrency cap, so that a
  * hung target holds its own attempts and threads and no more. Worker threads make the attempts through the
  * {@link DeliverySender}; a recording thread stores their outcomes in batches; the claiming thread also renews the
- * leases of what this host holds, so that a long queue keeps its claims while a dead host's expire.
+ * leases of what this host holds, so that a long queue keeps its claims while a dead host's expire (on a database
+ * other hosts may open: on an embedded one a held lease lasts until forgotten, see {@link #HELD_UNTIL_FORGOTTEN}).
  *
  * <p>Each target's circuit breaker (in {@link TargetQueues}) pauses its attempts after consecutive failures, its
  * deliveries waiting in memory with their attempts unspent; a webhook's {@code rateLimit} holds its deliveries back in
@@ -63,6 +64,14 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
     private static final Duration MAX_SCAN_INTERVAL = Duration.ofSeconds(30);
     /** Webhooks excluded from one claim at most: beyond, their deliveries are claimed and given back. */
     private static final int MAX_EXCLUDED = 1000;
+    /**
+     * The lease of a delivery held by a host that alone opens its database (see {@link #unleased}): no other host can
+     * take it, so it lasts until this host forgets the delivery, and is never renewed. Renewing the lease of every held
+     * delivery each quarter of {@link DeliverySettings#lease()} was a row update per delivery held: with a hundred
+     * thousand held for a dead target, most of the writer's work. A host that stops leaves such leases behind; the next
+     * one gives them back at its start.
+     */
+    static final Duration HELD_UNTIL_FORGOTTEN = Duration.ofDays(3650);
     /** How many targets' parsed URIs are remembered (see {@link #targetUris}). */
     private static final int MAX_TARGET_URIS = 10_000;
 
@@ -181,6 +190,17 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
             LOG.warn("Could not tell whether this host alone opens the database; claims take leases: {}",
                     unknown.toString());
         }
+        if (unleased) {
+            try {
+                int released = outbox.releaseLeasesNotOf(owner);
+                if (released > 0) {
+                    LOG.info("Gave back the leases of {} webhook deliveries held by the host that ran before", released);
+                }
+            } catch (SQLException failure) {
+                LOG.warn("Could not give back the leases of the host that ran before; its deliveries wait for them to"
+                        + " run out: {}", failure.toString());
+            }
+        }
         recorder.start();
         claimer.start();
         wake();
@@ -202,7 +222,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
 
     @Override
     public Duration lease() {
-        return settings.lease();
+        return unleased ? HELD_UNTIL_FORGOTTEN : settings.lease();
     }
 
     /**
@@ -366,6 +386,10 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
     private void renewLeases() throws SQLException, InterruptedException {
         long now = clock.millis();
         if (now < nextRenewal) {
+            return;
+        }
+        if (unleased) {
+            nextRenewal = Long.MAX_VALUE; // held leases last until forgotten there: see HELD_UNTIL_FORGOTTEN
             return;
         }
         nextRenewal = now + settings.lease().toMillis() / 4;
@@ -664,7 +688,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
             } catch (RuntimeException bug) {
                 LOG.error("The webhooks recorder failed on {} outcomes; they are attempted again once their leases"
                         + " expire", batch.size(), bug);
-                batch.forEach(outcome -> forget(outcome.delivery()));
+                batch.forEach(outcome -> forgetUnrecorded(outcome.delivery()));
             } finally {
                 batch.clear();
                 if (databaseHasWork) {
@@ -703,6 +727,22 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
         }
     }
 
+    /**
+     * Forgets a delivery whose outcome could not be stored: it is still pending, where claims may have read past it.
+     * Its lease runs out on its own, unless it lasts until forgotten ({@link #HELD_UNTIL_FORGOTTEN}): then the claimer
+     * gives it back, before its next claim.
+     */
+    private void forgetUnrecorded(ClaimedDelivery delivery) {
+        forget(delivery);
+        if (unleased) {
+            toRelease.add(delivery.id());
+        }
+        lowerCursor(Long.MIN_VALUE);
+        scanDue = true;
+        databaseHasWork = true;
+        wakeups.release();
+    }
+
     /** Notes that deliveries of a target were left in the database for lack of room. */
     private void leftIn(String key) {
         leftInDatabase.put(key, leftStamps.incrementAndGet());
@@ -736,9 +776,8 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
         } catch (SQLException | RuntimeException failure) {
             if (settlements.size() == 1) {
                 LOG.warn("Could not record the outcome of webhook delivery {}; it is attempted again once its lease"
-                        + " expires: {}", settlements.get(0).outcome().delivery().id(), failure.toString());
-                forget(settlements.get(0).outcome().delivery());
-                lowerCursor(Long.MIN_VALUE); // still pending, where claims may have read past it
+                        + " is given back or expires: {}", settlements.get(0).outcome().delivery().id(), failure.toString());
+                forgetUnrecorded(settlements.get(0).outcome().delivery());
                 return;
             }
             LOG.warn("Could not record {} webhook delivery outcomes at once; recording them one by one: {}",

@@ -541,6 +541,24 @@ final class Outbox {
                 }));
     }
 
+    /**
+     * Embedded H2 only (see {@link #claimsWithoutLeases}): gives back every lease not {@code owner}'s. This host alone
+     * opens the database, so such a lease is a host's that ran before it and stopped, whatever its expiry: its
+     * deliveries are due again now rather than once that lease runs out.
+     *
+     * @return how many deliveries were given back
+     */
+    int releaseLeasesNotOf(String owner) throws SQLException {
+        return Transactions.inTransaction(dataSource, connection -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE webhook_deliveries SET lease_owner ="
+                    + " NULL, lease_expires_at = NULL, due_at = next_attempt_at WHERE status = 'pending' AND"
+                    + " lease_owner IS NOT NULL AND lease_owner <> ?")) {
+                update.setString(1, owner);
+                return update.executeUpdate();
+            }
+        });
+    }
+
     /** Gives up {@code owner}'s leases on deliveries it will not attempt; they stay pending and due. */
     void release(GroupCommit writer, String owner, Collection<String> deliveryIds)
             throws SQLException, InterruptedException {

@@ -196,7 +196,43 @@ class DispatcherTest {
      * latch opens: the recorder reads the clock after a commit, when it plans a retry, so this stands for a recorder
      * thread that the machine does not run for a while right after its outcomes are stored.
      */
-    private static final class StallingClock extends Clock {
+    /** The CPU time of the live claiming threads. */
+    private static long claimerCpuNanos() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.isAlive() && "webhooks-claimer".equals(thread.getName()))
+                .mapToLong(thread -> Math.max(0, mx.getThreadCpuTime(thread.getId()))).sum();
+    }
+
+    /** A UTC clock that is what its {@link #millis()} says. */
+    private abstract static class MillisClock extends Clock {
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis());
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    /** The time, moved on by {@code shift} milliseconds. */
+    private static final class ShiftedClock extends MillisClock {
+        volatile long shift;
+
+        @Override
+        public long millis() {
+            return System.currentTimeMillis() + shift;
+        }
+    }
+
+    private static final class StallingClock extends MillisClock {
         volatile CountDownLatch stall;
         final CountDownLatch stalled = new CountDownLatch(1);
 
@@ -212,21 +248,6 @@ class DispatcherTest {
                 }
             }
             return System.currentTimeMillis();
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis());
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
         }
     }
 
@@ -353,27 +374,61 @@ class DispatcherTest {
     }
 
     @Test
-    void reclaimsADeliveryWhoseOwnerDiedOnceItsLeaseExpires() throws Exception {
+    void onAnEmbeddedDatabaseGivesBackAtItsStartTheLeasesOfTheHostThatRanBefore() throws Exception {
+        // H2's file lock keeps an embedded database to one process: a lease found at start is a stopped host's,
+        // whether it ran out (a host killed a while ago) or not (one killed a moment ago, or held until forgotten)
         ScriptedReceiver receiver = receiver(ScriptedReceiver.answering(200));
         ScriptedReceiver other = receiver(ScriptedReceiver.answering(200));
-        String orphaned = db.webhook("project_created", receiver.url()).tenant("acme").insert();
-        String stillLeased = db.webhook("project_created", other.url()).tenant("globex").insert();
+        String lapsed = db.webhook("project_created", receiver.url()).tenant("acme").insert();
+        String unexpired = db.webhook("project_created", other.url()).tenant("globex").insert();
         ingest.onEvent(projectCreated("acme", "p1"));
         ingest.onEvent(projectCreated("globex", "p1"));
         long now = System.currentTimeMillis();
         String lease = "UPDATE webhook_deliveries SET lease_owner = ?, lease_expires_at = ?, due_at = ? WHERE webhook_id = ?";
-        db.update(lease, "dead-host", now - 1, now - 1, orphaned);
-        db.update(lease, "live-host", now + 3_600_000, now + 3_600_000, stillLeased);
+        db.update(lease, "dead-host", now - 1, now - 1, lapsed);
+        db.update(lease, "killed-host", now + 3_600_000, now + 3_600_000, unexpired);
 
         startDispatcher(fast());
 
-        String deliveryId = onlyDelivery(orphaned);
-        await().atMost(Duration.ofSeconds(3)).until(() -> "succeeded".equals(db.delivery(deliveryId).get("status")));
+        String lapsedId = onlyDelivery(lapsed);
+        String unexpiredId = onlyDelivery(unexpired);
+        await().atMost(Duration.ofSeconds(3)).until(() -> "succeeded".equals(db.delivery(lapsedId).get("status"))
+                && "succeeded".equals(db.delivery(unexpiredId).get("status")));
         assertThat(receiver.requests()).singleElement()
-                .satisfies(request -> assertThat(request.header("webhook-id")).isEqualTo(deliveryId));
-        assertThat(other.requests()).isEmpty();
-        assertThat(db.delivery(onlyDelivery(stillLeased))).containsEntry("lease_owner", "live-host")
-                .containsEntry("status", "pending");
+                .satisfies(request -> assertThat(request.header("webhook-id")).isEqualTo(lapsedId));
+        assertThat(other.requests()).singleElement()
+                .satisfies(request -> assertThat(request.header("webhook-id")).isEqualTo(unexpiredId));
+    }
+
+    @Test
+    void onAnEmbeddedDatabaseHoldsADeliveryUntilItIsForgottenWithoutRenewingItsLease() throws Exception {
+        ScriptedReceiver receiver = receiver(ScriptedReceiver.gated(200));
+        String webhook = db.webhook("project_created", receiver.url()).insert();
+        ShiftedClock clock = new ShiftedClock();
+        DeliverySettings settings = settings(FAST, Duration.ofSeconds(30), 4, 2); // a 70 s lease, renewed each 17.5 s
+        startDispatcher(settings, NO_SCAN, clock);
+        long before = System.currentTimeMillis();
+        ingest.onEvent(projectCreated("acme", "p1"));
+        String deliveryId = onlyDelivery(webhook);
+        await().atMost(Duration.ofSeconds(3)).until(() -> receiver.requests().size() == 1);
+        Object held = db.delivery(deliveryId).get("lease_expires_at");
+        assertThat((Long) held).isGreaterThanOrEqualTo(before + Dispatcher.HELD_UNTIL_FORGOTTEN.toMillis());
+
+        // the dispatcher's clock past a renewal's time, and past the lease itself: a renewal would write its new end
+        clock.shift = settings.lease().toMillis();
+        dispatcher.wake();
+        await().pollDelay(Duration.ofMillis(500)).until(() -> true);
+        dispatcher.wake();
+        await().pollDelay(Duration.ofMillis(300)).until(() -> true);
+        assertThat(db.delivery(deliveryId)).containsEntry("lease_expires_at", held).containsEntry("status", "pending");
+        assertThat(receiver.requests()).hasSize(1);
+        // with no renewal to wait for, the claiming thread still waits for its next scan rather than spinning
+        long cpuBefore = claimerCpuNanos();
+        await().pollDelay(Duration.ofMillis(600)).until(() -> true);
+        assertThat(claimerCpuNanos() - cpuBefore).isLessThan(TimeUnit.MILLISECONDS.toNanos(150));
+        receiver.open();
+        await().atMost(Duration.ofSeconds(3)).until(() -> "succeeded".equals(db.delivery(deliveryId).get("status")));
+        assertThat(db.delivery(deliveryId)).containsEntry("lease_owner", null).containsEntry("lease_expires_at", null);
     }
 
     @Test
