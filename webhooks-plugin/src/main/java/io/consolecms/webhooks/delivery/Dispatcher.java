@@ -687,7 +687,7 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
                 return;
             } catch (RuntimeException bug) {
                 LOG.error("The webhooks recorder failed on {} outcomes; they are attempted again once their leases"
-                        + " expire", batch.size(), bug);
+                        + " are given back or expire", batch.size(), bug);
                 batch.forEach(outcome -> forgetUnrecorded(outcome.delivery()));
             } finally {
                 batch.clear();
@@ -776,7 +776,8 @@ public final class Dispatcher implements DeliveryHandoff, AutoCloseable {
         } catch (SQLException | RuntimeException failure) {
             if (settlements.size() == 1) {
                 LOG.warn("Could not record the outcome of webhook delivery {}; it is attempted again once its lease"
-                        + " is given back or expires: {}", settlements.get(0).outcome().delivery().id(), failure.toString());
+                        + " is given back or expires: {}", settlements.get(0).outcome().delivery().id(),
+                        failure.toString());
                 forgetUnrecorded(settlements.get(0).outcome().delivery());
                 return;
             }

@@ -7,8 +7,8 @@ import java.util.function.Function;
 
 /**
  * Remembers what a pure function gave for each argument, for values worked out from a webhook's settings at every
- * delivery (a target's URI, queue and Host header, worked out once per target rather than once per delivery). Bounded: once it holds
- * {@code max} results it forgets them all and starts again. A {@code null} result, or a {@code null} argument, is
+ * delivery (a target's URI, queue and Host header, worked out once per target rather than once per delivery).
+ * Bounded: once it holds {@code max} results it forgets them all and starts again. A {@code null} result, or a {@code null} argument, is
  * not remembered. Thread-safe; two threads may both work out a value not yet remembered.
  */
 public final class Memo<K, V> {

@@ -541,6 +541,9 @@ final class Outbox {
                 }));
     }
 
+    /** What a delivery given back is set to: no lease, due at its next attempt. */
+    private static final String GIVEN_BACK = "lease_owner = NULL, lease_expires_at = NULL, due_at = next_attempt_at";
+
     /**
      * Embedded H2 only (see {@link #claimsWithoutLeases}): gives back every lease not {@code owner}'s. This host alone
      * opens the database, so such a lease is a host's that ran before it and stopped, whatever its expiry: its
@@ -550,9 +553,8 @@ final class Outbox {
      */
     int releaseLeasesNotOf(String owner) throws SQLException {
         return Transactions.inTransaction(dataSource, connection -> {
-            try (PreparedStatement update = connection.prepareStatement("UPDATE webhook_deliveries SET lease_owner ="
-                    + " NULL, lease_expires_at = NULL, due_at = next_attempt_at WHERE status = 'pending' AND"
-                    + " lease_owner IS NOT NULL AND lease_owner <> ?")) {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE webhook_deliveries SET " + GIVEN_BACK
+                    + " WHERE status = 'pending' AND lease_owner IS NOT NULL AND lease_owner <> ?")) {
                 update.setString(1, owner);
                 return update.executeUpdate();
             }
@@ -563,8 +565,7 @@ final class Outbox {
     void release(GroupCommit writer, String owner, Collection<String> deliveryIds)
             throws SQLException, InterruptedException {
         byWriter(writer, deliveryIds, (connection, chunk) -> forChunks(connection, chunk,
-                "UPDATE webhook_deliveries SET lease_owner = NULL, lease_expires_at = NULL, due_at = next_attempt_at"
-                        + " WHERE lease_owner = ? AND id IN (", (update, index) -> {
+                "UPDATE webhook_deliveries SET " + GIVEN_BACK + " WHERE lease_owner = ? AND id IN (", (update, index) -> {
                     update.setString(index, owner);
                     return index + 1;
                 }));
